@@ -1,0 +1,58 @@
+import type { Account, AccountInput } from './domain/account.js';
+import type { Message } from './domain/message.js';
+import type { ChatSummary, HistoryPage, OutboxRecord, OutboxStats } from './storage/types.js';
+
+/** Options of a send through the API or an account context. */
+export interface SendOptions {
+  /** Makes retries of the same request safe: the same key returns the first outbox row. */
+  idempotencyKey?: string;
+  quotedId?: string;
+}
+
+/** Cache counters the engine exposes (per cache and in total). */
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  size: number;
+}
+
+/** A snapshot of the engine for `linda status` and `GET /v1/status`. */
+export interface EngineStatus {
+  uptimeMs: number;
+  defaultAccount: string | undefined;
+  accounts: Array<{ id: string; connector: string; status: string }>;
+  messages: { in: number; out: number };
+  outbox: OutboxStats;
+  caches: Record<string, CacheStats>;
+  memory: { heapUsed: number; rss: number };
+}
+
+/**
+ * An account-scoped view (the plan's "switch account"): `engine.use('sales').send(...)`.
+ */
+export interface AccountContext {
+  readonly account: string;
+  send(to: string, text: string, opts?: SendOptions): Promise<OutboxRecord>;
+  history(chat: string, query?: { limit?: number; before?: string }): Promise<HistoryPage>;
+  search(text: string, limit?: number): Promise<Message[]>;
+  chats(limit?: number): Promise<ChatSummary[]>;
+}
+
+/** The engine's public control surface, used by the HTTP API and the CLI. */
+export interface LindaControl {
+  /** Creates the account and starts its session (unless `start: false`). */
+  createAccount(input: AccountInput, opts?: { start?: boolean }): Promise<Account>;
+  listAccounts(): Promise<Account[]>;
+  /** Throws ACCOUNT_NOT_FOUND. */
+  getAccount(id: string): Promise<Account>;
+  /** Stops the session, deletes auth state; `purge` also deletes messages. Throws ACCOUNT_NOT_FOUND. */
+  removeAccount(id: string, opts?: { purge?: boolean }): Promise<void>;
+  startAccount(id: string): Promise<Account>;
+  stopAccount(id: string): Promise<Account>;
+  /** Persists `id` as the default account and returns its context. Throws ACCOUNT_NOT_FOUND. */
+  setDefaultAccount(id: string): Promise<AccountContext>;
+  defaultAccount(): Promise<string | undefined>;
+  /** Context for `id`, or for the default account when omitted (NO_DEFAULT_ACCOUNT if none). */
+  use(id?: string): AccountContext;
+  status(): Promise<EngineStatus>;
+}

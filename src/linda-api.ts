@@ -56,3 +56,19 @@ export interface LindaControl {
   use(id?: string): AccountContext;
   status(): Promise<EngineStatus>;
 }
+
+/** What `sandboxSay` returns: the stored inbound message and the replies the bot sent to it. */
+export interface SandboxExchange {
+  inbound: Message;
+  replies: Array<{ id: string; to: string; body: string | undefined; kind: string }>;
+}
+
+/** Sandbox helpers of the engine (the in-process sandbox network). */
+export interface LindaSandboxControl {
+  /**
+   * A virtual contact `from` sends `text` to sandbox account `account`; resolves with the bot's
+   * replies that reached `from` within `waitMs` (default 2,000 ms; returns early once the
+   * pipeline has handled the message and its replies were delivered).
+   */
+  sandboxSay(account: string, from: string, text: string, opts?: { waitMs?: number }): Promise<SandboxExchange>;
+}

@@ -1,0 +1,63 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+
+/** Points allowed per window. */
+export interface RateLimit {
+  points: number;
+  durationMs: number;
+}
+
+/** Outcome of one `take`: allowed, or how long until the next point frees up. */
+export type TakeResult = { ok: true } | { ok: false; retryInMs: number };
+
+/**
+ * A keyed rate limiter (rate-limiter-flexible, in memory). One per purpose: inbound floods per
+ * sender, outbound sends per account.
+ */
+export class KeyedRateLimiter {
+  private readonly limiter: RateLimiterMemory;
+
+  constructor(readonly limit: RateLimit) {
+    // rate-limiter-flexible counts durations in whole seconds; keep sub-second windows exact
+    // by scaling points instead.
+    const seconds = Math.max(1, Math.round(limit.durationMs / 1000));
+    const points = Math.max(1, Math.round((limit.points * seconds * 1000) / limit.durationMs));
+    this.limiter = new RateLimiterMemory({ points, duration: seconds });
+  }
+
+  /** Consumes one point for `key`. */
+  async take(key: string): Promise<TakeResult> {
+    try {
+      await this.limiter.consume(key, 1);
+      return { ok: true };
+    } catch (err) {
+      if (err instanceof RateLimiterRes) return { ok: false, retryInMs: Math.max(1, err.msBeforeNext) };
+      throw err;
+    }
+  }
+
+  /** Waits until a point is free for `key`, then consumes it. Resolves false if `signal` aborts. */
+  async acquire(key: string, signal?: AbortSignal): Promise<boolean> {
+    for (;;) {
+      if (signal?.aborted) return false;
+      const res = await this.take(key);
+      if (res.ok) return true;
+      await sleep(res.retryInMs, signal);
+    }
+  }
+}
+
+/** setTimeout as a promise that resolves early (without rejecting) when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

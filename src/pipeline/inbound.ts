@@ -1,0 +1,179 @@
+import type { Logger } from 'pino';
+import type { CountingCache } from '../cache/counting-cache.js';
+import type { Account } from '../domain/account.js';
+import { LindaError, PipelineError } from '../domain/errors.js';
+import { type InboundMessage, type Message, type MessageStatus, messageSchema } from '../domain/message.js';
+import { parse } from '../domain/validate.js';
+import type { KeyedRateLimiter } from '../limits/rate-limit.js';
+import type { OutboxRecord, Store } from '../storage/types.js';
+import { ChatQueue } from './chat-queue.js';
+import { type MiddlewareFn, run } from './composer.js';
+import { Context, type ReplyApi } from './context.js';
+import { GroupCommit } from './group-commit.js';
+
+/** Tuning of the inbound path. */
+export interface InboundOptions {
+  /** Chats handled in parallel. */
+  concurrency: number;
+  /** Messages per group commit at most. */
+  maxBatch: number;
+  /** Largest media payload accepted, in bytes. */
+  maxMediaBytes: number;
+  /** Text sent (at most once per flood window) to a sender over the flood limit. */
+  floodNotice: string;
+}
+
+/** What happened to one handled message; observers use it (sandbox replies, metrics). */
+export interface HandledEvent {
+  message: Message;
+  replies: OutboxRecord[];
+  error: unknown;
+  flooded: boolean;
+}
+
+interface Deps {
+  store: Store;
+  account(id: string): Account | undefined;
+  middleware(): MiddlewareFn<Context>;
+  replies: ReplyApi;
+  flood: KeyedRateLimiter;
+  floodNotices: KeyedRateLimiter;
+  dedupe: CountingCache<string, true>;
+  onError(err: PipelineError): void;
+  onHandled(event: HandledEvent): void;
+  logger: Logger;
+}
+
+/**
+ * The inbound path: validate → dedupe → persist (group commit) → acknowledge → handle, in
+ * arrival order per chat. `ingest` resolves only once the message is durable.
+ */
+export class InboundPipeline {
+  private readonly commit: GroupCommit<Message, boolean>;
+  private readonly handledCommit: GroupCommit<{ account: string; id: string; status: MessageStatus }, undefined>;
+  private readonly inflight = new Map<string, Promise<boolean>>();
+  private readonly queue: ChatQueue;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly opts: InboundOptions,
+  ) {
+    this.queue = new ChatQueue(opts.concurrency);
+    this.commit = new GroupCommit(
+      async (messages) => (await deps.store.saveMessages(messages)).inserted,
+      opts.maxBatch,
+    );
+    this.handledCommit = new GroupCommit((items) => this.writeHandled(items), opts.maxBatch);
+  }
+
+  /**
+   * Stores one inbound message and queues it for the handlers. Resolves `true` once it is
+   * durable, `false` for a duplicate (same account and network id) — which is not handled again.
+   */
+  ingest(accountId: string, raw: InboundMessage): Promise<boolean> {
+    const account = this.deps.account(accountId);
+    if (account === undefined) {
+      return Promise.reject(new LindaError('ACCOUNT_NOT_FOUND', `no account ${accountId}`));
+    }
+    const key = `${accountId}\n${raw.id}`;
+    const pending = this.inflight.get(key);
+    if (pending !== undefined) return pending.then(() => false);
+    if (this.deps.dedupe.get(key) !== undefined) return Promise.resolve(false);
+    let message: Message;
+    try {
+      message = this.normalize(accountId, raw);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const done = this.commit.add(message).then(
+      (inserted) => {
+        this.inflight.delete(key);
+        this.deps.dedupe.set(key, true);
+        if (inserted) this.dispatch(message, account);
+        return inserted;
+      },
+      (err: unknown) => {
+        this.inflight.delete(key);
+        throw err;
+      },
+    );
+    this.inflight.set(key, done);
+    return done;
+  }
+
+  /** Queues an already-stored message for the handlers (recovery after a restart). */
+  dispatch(message: Message, account: Account): void {
+    this.queue.push(`${message.account}\n${message.chat}`, () => this.handle(message, account));
+  }
+
+  /** Messages waiting for or inside handlers. */
+  get backlog(): number {
+    return this.queue.size;
+  }
+
+  /** Resolves when every accepted message has been handled and recorded. */
+  async idle(): Promise<void> {
+    await this.commit.drain();
+    await this.queue.idle();
+    await this.handledCommit.drain();
+  }
+
+  private normalize(account: string, raw: InboundMessage): Message {
+    if (raw.media !== undefined && raw.media.size > this.opts.maxMediaBytes) {
+      throw new LindaError(
+        'PAYLOAD_TOO_LARGE',
+        `media of ${raw.media.size} bytes exceeds ${this.opts.maxMediaBytes}`,
+        {
+          limit: this.opts.maxMediaBytes,
+        },
+      );
+    }
+    return parse(messageSchema, { ...raw, account, direction: 'in', status: 'received' }, 'inbound message');
+  }
+
+  private async handle(message: Message, account: Account): Promise<void> {
+    const ctx = new Context(message, account, this.deps.replies);
+    let error: unknown;
+    let flooded = false;
+    try {
+      const allowed = await this.deps.flood.take(`${message.account}\n${message.sender}`);
+      if (!allowed.ok) {
+        flooded = true;
+        const notice = await this.deps.floodNotices.take(`${message.account}\n${message.sender}`);
+        if (notice.ok) await ctx.reply(this.opts.floodNotice);
+      } else {
+        await run(this.deps.middleware(), ctx);
+      }
+    } catch (err) {
+      error = err;
+      const wrapped = new PipelineError(message.account, message.id, err);
+      this.deps.logger.error({ err, account: message.account, id: message.id }, 'handler failed');
+      this.deps.onError(wrapped);
+    }
+    const status: MessageStatus = error === undefined ? 'received' : 'failed';
+    try {
+      await this.handledCommit.add({ account: message.account, id: message.id, status });
+    } catch (err) {
+      this.deps.logger.error(
+        { err, account: message.account, id: message.id },
+        'could not record handled message',
+      );
+    }
+    this.deps.onHandled({ message, replies: ctx.replies, error, flooded });
+  }
+
+  private async writeHandled(
+    items: Array<{ account: string; id: string; status: MessageStatus }>,
+  ): Promise<undefined[]> {
+    const groups = new Map<string, { account: string; status: MessageStatus; ids: string[] }>();
+    for (const item of items) {
+      const key = `${item.account}\n${item.status}`;
+      const group = groups.get(key);
+      if (group === undefined)
+        groups.set(key, { account: item.account, status: item.status, ids: [item.id] });
+      else group.ids.push(item.id);
+    }
+    for (const g of groups.values()) await this.deps.store.markHandled(g.account, g.ids, g.status);
+    return new Array<undefined>(items.length);
+  }
+}

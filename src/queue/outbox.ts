@@ -1,0 +1,104 @@
+import type { Logger } from 'pino';
+import type { SendReceipt } from '../connectors/types.js';
+import type { OutboundMessage } from '../domain/message.js';
+import { KeyedRateLimiter, type RateLimit } from '../limits/rate-limit.js';
+import { GroupCommit } from '../pipeline/group-commit.js';
+import type { OutboxInput, OutboxRecord, Store } from '../storage/types.js';
+import { AccountSender, type SenderOptions, type SettledListener } from './sender.js';
+
+/**
+ * The durable outbox: every outbound message is a store row before any attempt to send it.
+ * Enqueues from many handlers are group-committed; one `AccountSender` per attached account
+ * drains the rows through that account's rate limiter.
+ */
+export class Outbox {
+  private readonly senders = new Map<string, AccountSender>();
+  private readonly commit: GroupCommit<{ account: string; input: OutboxInput }, OutboxRecord>;
+  private readonly listeners = new Set<SettledListener>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly opts: SenderOptions,
+    private readonly logger: Logger,
+  ) {
+    this.commit = new GroupCommit((items) => this.write(items));
+  }
+
+  /** Queues one message; resolves with its row once it is durable. */
+  enqueue(account: string, input: OutboxInput): Promise<OutboxRecord> {
+    return this.commit.add({ account, input });
+  }
+
+  /** Starts draining `account` through `send`, at most `rate`. Replaces an earlier sender. */
+  async attach(
+    account: string,
+    send: (message: OutboundMessage) => Promise<SendReceipt>,
+    rate: RateLimit,
+  ): Promise<void> {
+    await this.detach(account);
+    const sender = new AccountSender(
+      account,
+      this.store,
+      send,
+      new KeyedRateLimiter(rate),
+      this.opts,
+      this.logger,
+      (record, outcome) => {
+        for (const l of this.listeners) l(record, outcome);
+      },
+    );
+    this.senders.set(account, sender);
+    sender.wake();
+  }
+
+  /** Stops `account`'s sender; its queued rows wait in the store for the next attach. */
+  async detach(account: string): Promise<void> {
+    const sender = this.senders.get(account);
+    if (sender === undefined) return;
+    this.senders.delete(account);
+    await sender.stop();
+  }
+
+  /** Asks `account`'s sender for a round (after its session came back, say). */
+  wake(account: string): void {
+    this.senders.get(account)?.wake();
+  }
+
+  /** Observes settled sends; returns the unsubscribe function. */
+  onSettled(listener: SettledListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Number of accounts with a running sender. */
+  get attached(): number {
+    return this.senders.size;
+  }
+
+  /** Writes pending enqueues, stops every sender. */
+  async close(): Promise<void> {
+    await this.commit.drain();
+    await Promise.all([...this.senders.keys()].map((a) => this.detach(a)));
+  }
+
+  private async write(items: Array<{ account: string; input: OutboxInput }>): Promise<OutboxRecord[]> {
+    const byAccount = new Map<string, number[]>();
+    items.forEach((item, i) => {
+      const list = byAccount.get(item.account);
+      if (list === undefined) byAccount.set(item.account, [i]);
+      else list.push(i);
+    });
+    const results = new Array<OutboxRecord>(items.length);
+    for (const [account, indexes] of byAccount) {
+      const records = await this.store.enqueueOutbound(
+        account,
+        indexes.map((i) => items[i]!.input),
+      );
+      indexes.forEach((itemIndex, k) => {
+        results[itemIndex] = records[k]!;
+      });
+      this.senders.get(account)?.wake();
+    }
+    return results;
+  }
+}

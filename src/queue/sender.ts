@@ -1,0 +1,143 @@
+import type { Logger } from 'pino';
+import type { SendReceipt } from '../connectors/types.js';
+import { ConnectorError, errorMessage } from '../domain/errors.js';
+import type { OutboundMessage } from '../domain/message.js';
+import { type BackoffPolicy, backoffDelay } from '../limits/backoff.js';
+import type { KeyedRateLimiter } from '../limits/rate-limit.js';
+import type { OutboxRecord, Store } from '../storage/types.js';
+
+/** How one account's sender behaves. */
+export interface SenderOptions {
+  /** Rows claimed per round. */
+  batch: number;
+  /** After this many failed attempts a row goes to `dead`. */
+  maxAttempts: number;
+  backoff: BackoffPolicy;
+}
+
+type Outcome = Parameters<Store['settleOutbound']>[1][number];
+
+/** Called after every settled send, for observers (sandbox helpers, metrics). */
+export type SettledListener = (record: OutboxRecord, outcome: Outcome) => void;
+
+/**
+ * Drains one account's outbox: claims due rows, sends them through the account's rate limiter
+ * (one recipient's messages in order, different recipients in parallel) and records outcomes
+ * in one transaction per round. Retryable failures come back with backoff; after
+ * `maxAttempts` a row is dead-lettered.
+ */
+export class AccountSender {
+  private running: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(
+    readonly account: string,
+    private readonly store: Store,
+    private readonly send: (message: OutboundMessage) => Promise<SendReceipt>,
+    private readonly limiter: KeyedRateLimiter,
+    private readonly opts: SenderOptions,
+    private readonly logger: Logger,
+    private readonly onSettled: SettledListener | undefined,
+  ) {}
+
+  /** Asks for a drain round soon; cheap to call often. */
+  wake(): void {
+    if (this.abort.signal.aborted) return;
+    if (this.running !== undefined) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Stops claiming; waits for the round in flight to record its outcomes. Leaves no timer. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        const claimed = await this.round();
+        if (claimed > 0) this.again = true;
+      } catch (err) {
+        this.logger.error({ err, account: this.account }, 'outbox round failed; retrying soon');
+        this.schedule(Date.now() + this.opts.backoff.baseMs);
+        return;
+      }
+    } while (this.again && !this.abort.signal.aborted);
+  }
+
+  private async round(): Promise<number> {
+    if (this.abort.signal.aborted) return 0;
+    const rows = await this.store.claimOutbound(this.account, this.opts.batch, Date.now());
+    if (rows.length === 0) return 0;
+    const byRecipient = new Map<string, OutboxRecord[]>();
+    for (const row of rows) {
+      const list = byRecipient.get(row.message.to);
+      if (list === undefined) byRecipient.set(row.message.to, [row]);
+      else list.push(row);
+    }
+    const outcomes: Outcome[] = [];
+    await Promise.all([...byRecipient.values()].map((list) => this.sendInOrder(list, outcomes)));
+    await this.store.settleOutbound(this.account, outcomes);
+    let nextDue = Number.POSITIVE_INFINITY;
+    for (const o of outcomes)
+      if (o.state === 'queued' && o.nextAttemptAt !== undefined) nextDue = Math.min(nextDue, o.nextAttemptAt);
+    if (nextDue !== Number.POSITIVE_INFINITY) this.schedule(nextDue);
+    if (this.onSettled !== undefined) {
+      const bySeq = new Map(rows.map((r) => [r.seq, r]));
+      for (const o of outcomes) this.onSettled(bySeq.get(o.seq)!, o);
+    }
+    return rows.length;
+  }
+
+  private async sendInOrder(list: OutboxRecord[], outcomes: Outcome[]): Promise<void> {
+    for (const row of list) {
+      // A stop mid-round puts the rest back untouched (the attempt was not made).
+      if (!(await this.limiter.acquire(this.account, this.abort.signal))) {
+        outcomes.push({ seq: row.seq, state: 'queued', nextAttemptAt: Date.now() });
+        continue;
+      }
+      try {
+        await this.send(row.message);
+        outcomes.push({ seq: row.seq, state: 'sent' });
+      } catch (err) {
+        outcomes.push(this.failure(row, err));
+      }
+    }
+  }
+
+  private failure(row: OutboxRecord, err: unknown): Outcome {
+    const error = errorMessage(err);
+    const retryable = !(err instanceof ConnectorError) || err.retryable;
+    if (!retryable) return { seq: row.seq, state: 'failed', error };
+    if (row.attempts >= this.opts.maxAttempts) return { seq: row.seq, state: 'dead', error };
+    const nextAttemptAt = Date.now() + backoffDelay(this.opts.backoff, row.attempts);
+    this.logger.warn(
+      { account: this.account, seq: row.seq, attempts: row.attempts, error },
+      'send failed; will retry',
+    );
+    return { seq: row.seq, state: 'queued', error, nextAttemptAt };
+  }
+
+  private schedule(at: number): void {
+    if (this.abort.signal.aborted) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.wake();
+      },
+      Math.max(0, at - Date.now()),
+    );
+  }
+}

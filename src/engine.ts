@@ -6,8 +6,7 @@ import { z } from 'zod';
 import { createAccountContext } from './accounts/account-context.js';
 import { Session } from './accounts/session.js';
 import { CountingCache } from './cache/counting-cache.js';
-import { createSandboxConnector } from './connectors/sandbox/connector.js';
-import { SandboxNetwork } from './connectors/sandbox/network.js';
+import { SandboxNetwork, sandboxConnectorFactory } from './connectors/sandbox/index.js';
 import type { ConnectorFactory } from './connectors/types.js';
 import { type Account, type AccountInput, accountInputSchema, type SessionStatus } from './domain/account.js';
 import { LindaError, type PipelineError } from './domain/errors.js';
@@ -85,7 +84,7 @@ export class Linda implements LindaControl, LindaSandboxControl {
     this.store = options.store;
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.sandbox = options.sandbox ?? new SandboxNetwork();
-    this.connectors = { sandbox: createSandboxConnector(this.sandbox), ...options.connectors };
+    this.connectors = { sandbox: sandboxConnectorFactory(this.sandbox), ...options.connectors };
     const cache = { ...DEFAULTS.cache, ...options.cache };
     this.accountCache = new CountingCache({ max: cache.accounts });
     this.contactCache = new CountingCache({ max: cache.contacts, ttlMs: 60_000 });

@@ -50,7 +50,10 @@ interface Deps {
  */
 export class InboundPipeline {
   private readonly commit: GroupCommit<Message, boolean>;
-  private readonly handledCommit: GroupCommit<{ account: string; id: string; status: MessageStatus }, undefined>;
+  private readonly handledCommit: GroupCommit<
+    { account: string; id: string; status: MessageStatus },
+    undefined
+  >;
   private readonly inflight = new Map<string, Promise<boolean>>();
   private readonly queue: ChatQueue;
 

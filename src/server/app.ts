@@ -1,0 +1,53 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { pino } from 'pino';
+import { installAuth } from './auth.js';
+import type { LindaApi } from './engine-api.js';
+import { installErrorHandling } from './errors.js';
+import { registerAccountRoutes } from './routes/accounts.js';
+import { registerMessageRoutes } from './routes/messages.js';
+import { registerSandboxRoutes } from './routes/sandbox.js';
+import { registerHealthRoute, registerStatusRoutes } from './routes/status.js';
+
+/** Largest accepted request body: a maximal text (65,536 characters of up to 4 UTF-8 bytes) fits. */
+export const DEFAULT_BODY_LIMIT = 300 * 1024;
+
+/** Options of {@link buildServer}. */
+export interface ServerOptions {
+  /** Every `/v1` route needs `Authorization: Bearer <apiKey>`. */
+  apiKey: string;
+  /** Request and error logs go here; none when omitted. */
+  logger?: pino.Logger;
+  /** Bytes; default {@link DEFAULT_BODY_LIMIT}. */
+  bodyLimit?: number;
+}
+
+/**
+ * The HTTP control plane over the engine's public API. Not listening yet: call `listen()`, or
+ * `inject()` in tests.
+ * @example
+ *   const app = buildServer(linda, { apiKey });
+ *   await app.listen({ host: '127.0.0.1', port: 3000 });
+ */
+export function buildServer(linda: LindaApi, opts: ServerOptions): FastifyInstance {
+  const app = Fastify({
+    ...(opts.logger === undefined ? { logger: false } : { loggerInstance: opts.logger as FastifyBaseLogger }),
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Long ids must reach the schema (VALIDATION_FAILED), not fall through to ROUTE_NOT_FOUND.
+    routerOptions: { maxParamLength: 2048 },
+    return503OnClosing: true,
+  });
+  installErrorHandling(app);
+  installAuth(app, opts.apiKey);
+  registerHealthRoute(app);
+  app.register(
+    (v1, _opts, done) => {
+      registerAccountRoutes(v1, linda);
+      registerMessageRoutes(v1, linda);
+      registerSandboxRoutes(v1, linda);
+      registerStatusRoutes(v1, linda);
+      done();
+    },
+    { prefix: '/v1' },
+  );
+  return app;
+}

@@ -1,0 +1,4 @@
+import type { LindaControl, LindaSandboxControl } from '../linda-api.js';
+
+/** The part of the engine the HTTP API drives: its public control surface, nothing internal. */
+export type LindaApi = LindaControl & LindaSandboxControl;

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { accountInputSchema } from '../domain/account.js';
+import { accountId, chatId, e164, MAX_TEXT_LENGTH } from '../domain/message.js';
+
+/** Request shapes of the HTTP API, checked with `parse()` so every failure is VALIDATION_FAILED. */
+
+/** Page sizes accepted by list routes. */
+export const limitParam = z.coerce.number().int().min(1).max(200).default(50);
+
+/** A message text as accepted from a client. */
+export const textField = z.string().min(1).max(MAX_TEXT_LENGTH);
+
+/** `:id` of every account route. */
+export const accountParams = z.object({ id: accountId });
+
+/** `:account` of sandbox routes. */
+export const sandboxParams = z.object({ account: accountId });
+
+/** `:id` and `:chat` of history routes; a one-to-one chat is the contact's E.164 number. */
+export const chatParams = z.object({ id: accountId, chat: chatId });
+
+/** Body of `POST /v1/accounts`; unknown fields are rejected rather than silently dropped. */
+export const createAccountBody = accountInputSchema.strict();
+
+/** Query of `DELETE /v1/accounts/:id`. */
+export const removeQuery = z.object({
+  purge: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
+});
+
+/** Body of `POST /v1/accounts/:id/messages`. */
+export const sendBody = z.strictObject({ to: e164, text: textField });
+
+/** The optional `Idempotency-Key` header. */
+export const idempotencyKey = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+  .optional();
+
+/** Query of the history route. */
+export const historyQuery = z.strictObject({
+  limit: limitParam,
+  before: z.string().min(1).max(256).optional(),
+});
+
+/** Query of the search route. */
+export const searchQuery = z.strictObject({
+  q: z.string().trim().min(1).max(1024),
+  limit: limitParam,
+});
+
+/** Body of `POST /v1/sandbox/:account/inbound`. */
+export const sandboxInboundBody = z.strictObject({ from: e164, text: textField });

@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Memory tests call global.gc() to prove stopped sessions are collected.
+    execArgv: ['--expose-gc'],
     reporters: ['default'],
   },
 });

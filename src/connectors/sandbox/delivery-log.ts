@@ -69,11 +69,11 @@ export class DeliveryLog {
 
   /**
    * Resolves with the matching deliveries once there are `count` of them (recorded ones count),
-   * or, for a predicate, once at least one delivery matches it.
+   * or, for a predicate, once `opts.count` (default 1) deliveries match it.
    */
   waitFor(what: number | ((d: Delivery) => boolean), opts: WaitOptions = {}): Promise<Delivery[]> {
     const test = typeof what === 'function' ? what : undefined;
-    const needed = typeof what === 'number' ? what : 1;
+    const needed = typeof what === 'number' ? what : (opts.count ?? 1);
     const found = this.#entries.filter((d) => matches(d, opts) && (test === undefined || test(d)));
     if (found.length >= needed) return Promise.resolve(found);
     const timeoutMs = opts.timeoutMs ?? DEFAULT_WAIT_MS;

@@ -199,8 +199,8 @@ export class SandboxNetwork {
   }
 
   /**
-   * Resolves once `count` deliveries match the filter (recorded ones count), or once one matches
-   * `predicate`. Rejects with `LindaError('TIMEOUT')` after `timeoutMs` (default 5,000).
+   * Resolves once `count` deliveries match the filter (recorded ones count), or once `opts.count`
+   * (default 1) match `predicate` too. Rejects with `LindaError('TIMEOUT')` after `timeoutMs` (default 5,000).
    *
    * @example
    * const [reply] = await net.waitForDeliveries(1, { account: 'demo', to: '+15550001111' });

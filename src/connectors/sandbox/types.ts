@@ -55,6 +55,8 @@ export interface DeliveryFilter {
 export interface WaitOptions extends DeliveryFilter {
   /** Rejects with `LindaError('TIMEOUT')` after this long. Default 5,000 ms. */
   timeoutMs?: number;
+  /** With a predicate: how many matching deliveries to wait for. Default 1. */
+  count?: number;
 }
 
 /** Counters since construction or the last `reset()`. */

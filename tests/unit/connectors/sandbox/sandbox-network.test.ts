@@ -295,6 +295,25 @@ describe('SandboxNetwork: observation', () => {
     expect((await waiting).map((d) => d.id)).toEqual(['O2']);
   });
 
+  it('waitForDeliveries with a predicate and count waits for that many matches', async () => {
+    const net = new SandboxNetwork();
+    net.attach('demo', recordingPort().port);
+    const ids = new Set(['A', 'C']);
+    let done = false;
+    const waiting = net
+      .waitForDeliveries((d) => ids.has(d.id), { count: 2, timeoutMs: 1_000 })
+      .then((ds) => {
+        done = true;
+        return ds;
+      });
+    await net.accept('demo', out('A'));
+    await net.accept('demo', out('B'));
+    await nextTurn();
+    expect(done).toBe(false);
+    await net.accept('demo', out('C'));
+    expect((await waiting).map((d) => d.id)).toEqual(['A', 'C']);
+  });
+
   it('waitForDeliveries rejects with TIMEOUT and leaves no listener behind', async () => {
     const net = new SandboxNetwork();
     net.attach('demo', recordingPort().port);

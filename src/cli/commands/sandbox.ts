@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { accountId, e164 } from '../../domain/message.js';
+import { parse } from '../../domain/validate.js';
+import { textField } from '../../server/schemas.js';
+import { connect, type GlobalOptions, portOption } from '../config.js';
+import { CliError } from '../errors.js';
+import { json } from '../format.js';
+import type { CliIo } from '../io.js';
+
+/** `linda sandbox say` (through the server) and `linda sandbox serve` (standalone network). */
+export function registerSandboxCommands(program: Command, io: CliIo): void {
+  const sandbox = program.command('sandbox').description('talk to the sandbox network');
+
+  sandbox
+    .command('say <text>')
+    .description('a virtual contact writes <text> to a sandbox account; prints the replies')
+    .option('--account <id>', 'sandbox account', 'demo')
+    .option('--from <e164>', 'the virtual contact', '+15550001')
+    .option('--json', 'print the stored inbound message and the replies as JSON')
+    .action(async (text: string, opts: { account: string; from: string; json?: boolean }, cmd: Command) => {
+      const account = parse(accountId, opts.account, '--account');
+      const from = parse(e164, opts.from, '--from');
+      const body = parse(textField, text, 'text');
+      const client = await connect(cmd.optsWithGlobals<GlobalOptions>(), io);
+      const exchange = await client.sandboxSay(account, from, body);
+      if (opts.json) return io.stdout(json(exchange));
+      for (const reply of exchange.replies) io.stdout(`${reply.body ?? `[${reply.kind}]`}\n`);
+    });
+
+  sandbox
+    .command('serve')
+    .description('serve a standalone sandbox network over TCP for engines in other processes')
+    .option('--port <port>', 'TCP port', '4300')
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .action(async (opts: { port: string; host: string }) => {
+      parse(portOption, opts.port, '--port');
+      // TODO(sandbox): call `serveSandbox(new SandboxNetwork(), { host, port })` from
+      // `src/connectors/sandbox/index.js` once that module lands, then wait for SIGINT/SIGTERM.
+      throw new CliError('NOT_IMPLEMENTED', 'linda sandbox serve is not available yet');
+    });
+}

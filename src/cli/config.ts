@@ -26,6 +26,9 @@ const httpUrl = z
 /** TCP port for `--port`. */
 export const portOption = z.coerce.number().int().min(0).max(65_535);
 
+/** Interface to bind for `--host`. */
+export const hostOption = z.string().min(1).max(255);
+
 /** `--data`, then `LINDA_DATA`, then `./data`. */
 export function dataDir(opts: GlobalOptions, io: CliIo): string {
   return opts.data ?? io.env.LINDA_DATA ?? DEFAULT_DATA;

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
+import { SandboxNetwork, serveSandbox } from '../../connectors/sandbox/index.js';
 import { accountId, e164 } from '../../domain/message.js';
 import { parse } from '../../domain/validate.js';
 import { textField } from '../../server/schemas.js';
-import { connect, type GlobalOptions, portOption } from '../config.js';
+import { connect, type GlobalOptions, hostOption, portOption } from '../config.js';
 import { CliError } from '../errors.js';
 import { json } from '../format.js';
 import type { CliIo } from '../io.js';
+import { isAddressInUse, waitForShutdown } from '../shutdown.js';
 
 /** `linda sandbox say` (through the server) and `linda sandbox serve` (standalone network). */
 export function registerSandboxCommands(program: Command, io: CliIo): void {
@@ -33,9 +35,14 @@ export function registerSandboxCommands(program: Command, io: CliIo): void {
     .option('--port <port>', 'TCP port', '4300')
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .action(async (opts: { port: string; host: string }) => {
-      parse(portOption, opts.port, '--port');
-      // TODO(sandbox): call `serveSandbox(new SandboxNetwork(), { host, port })` from
-      // `src/connectors/sandbox/index.js` once that module lands, then wait for SIGINT/SIGTERM.
-      throw new CliError('NOT_IMPLEMENTED', 'linda sandbox serve is not available yet');
+      const port = parse(portOption, opts.port, '--port');
+      const host = parse(hostOption, opts.host, '--host');
+      const server = await serveSandbox(new SandboxNetwork(), { host, port }).catch((err: unknown) => {
+        if (isAddressInUse(err)) throw new CliError('ADDRESS_IN_USE', `${host}:${port} is already in use`);
+        throw err;
+      });
+      io.stdout(`sandbox network listening on ${server.url} (use it as an account's config.url)\n`);
+      await waitForShutdown(io);
+      await server.close();
     });
 }

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { parse } from '../../domain/validate.js';
 import { createLogger } from '../../observability/logger.js';
 import { launch } from '../../server/launch.js';
-import { dataDir, type GlobalOptions, portOption } from '../config.js';
+import { dataDir, type GlobalOptions, hostOption, portOption } from '../config.js';
 import { CliError } from '../errors.js';
 import type { CliIo } from '../io.js';
+import { isAddressInUse, waitForShutdown } from '../shutdown.js';
 
-const host = z.string().min(1).max(255);
 const level = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 interface StartOptions {
@@ -28,12 +28,12 @@ export function registerStartCommand(program: Command, io: CliIo): void {
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
     .action(async (opts: StartOptions, cmd: Command) => {
       const port = parse(portOption, opts.port, '--port');
-      const bind = parse(host, opts.host, '--host');
+      const bind = parse(hostOption, opts.host, '--host');
       const logger = createLogger({ level: parse(level, opts.logLevel, '--log-level') });
       const dir = dataDir(cmd.optsWithGlobals<GlobalOptions>(), io);
       const server = await launch({ dataDir: dir, host: bind, port, demo: opts.demo, logger }).catch(
         (err: unknown) => {
-          if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          if (isAddressInUse(err)) {
             throw new CliError('ADDRESS_IN_USE', `${bind}:${port} is already in use`);
           }
           throw err;
@@ -47,27 +47,4 @@ export function registerStartCommand(program: Command, io: CliIo): void {
       io.stdout('stopping…\n');
       await server.close();
     });
-}
-
-/** Resolves on `io.shutdown` abort, or on the first SIGINT/SIGTERM when there is no such signal. */
-function waitForShutdown(io: CliIo): Promise<void> {
-  const signal = io.shutdown;
-  if (signal !== undefined) {
-    return new Promise((resolve) => {
-      if (signal.aborted) resolve();
-      else signal.addEventListener('abort', () => resolve(), { once: true });
-    });
-  }
-  return new Promise((resolve) => {
-    const onSignal = () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      // A second signal while closing means "now": do not hang on a stuck shutdown.
-      process.once('SIGINT', () => process.exit(130));
-      process.once('SIGTERM', () => process.exit(143));
-      resolve();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
 }

@@ -81,7 +81,6 @@ describe('linda send, history, search, status, sandbox say', () => {
     [['sandbox', 'say', '--from', 'nobody', 'hi'], 'VALIDATION_FAILED'],
     [['sandbox', 'say', '--account', 'ghost', 'hi'], 'ACCOUNT_NOT_FOUND'],
     [['sandbox', 'say', ''], 'VALIDATION_FAILED'],
-    [['sandbox', 'serve', '--port', '70000'], 'VALIDATION_FAILED'],
   ])('linda %j fails with %s, exit 1, and stores nothing', async (args, code) => {
     const before = JSON.parse((await h.cli('status', '--json')).stdout);
     const res = await h.cli(...args);

@@ -364,6 +364,7 @@ export class Linda implements LindaControl, LindaSandboxControl {
         ? []
         : await this.sandbox
             .waitForDeliveries((d) => d.account === account && ids.has(d.id), {
+              count: ids.size,
               timeoutMs: Math.max(1, deadline - Date.now()),
             })
             .catch(() => this.sandbox.deliveries({ account }).filter((d) => ids.has(d.id)));

@@ -137,7 +137,9 @@ export class AccountSender {
         this.timer = undefined;
         this.wake();
       },
-      Math.max(0, at - Date.now()),
+      // Timers run on a monotonic clock and may fire a millisecond before Date.now() reaches
+      // `at`; the store compares against Date.now(), so aim just past it.
+      Math.max(0, at - Date.now()) + 2,
     );
   }
 }

@@ -269,3 +269,27 @@ describe('accounts', () => {
     await expect(linda.start()).rejects.toMatchObject({ code: 'STORAGE_CORRUPT' });
   });
 });
+
+describe('sandboxSay', () => {
+  it('returns every reply of a handler that answers more than once, in order', async () => {
+    const linda = await engine();
+    await linda.createAccount({ id: 'a' });
+    linda.bot.command('three', async (ctx) => {
+      await ctx.reply('one');
+      await new Promise((r) => setTimeout(r, 5));
+      await ctx.reply('two');
+      await ctx.reply('three');
+    });
+    const exchange = await linda.sandboxSay('a', FROM, '!three');
+    expect(exchange.inbound.body).toBe('!three');
+    expect(exchange.replies.map((r) => r.body)).toEqual(['one', 'two', 'three']);
+  });
+
+  it('refuses accounts that are unknown or not on the in-process sandbox', async () => {
+    const linda = await engine();
+    await expect(linda.sandboxSay('ghost', FROM, 'hi')).rejects.toMatchObject({ code: 'ACCOUNT_NOT_FOUND' });
+    await expect(linda.sandboxSay('ghost', 'not-a-number', 'hi')).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+  });
+});

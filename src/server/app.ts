@@ -32,8 +32,9 @@ export function buildServer(linda: LindaApi, opts: ServerOptions): FastifyInstan
   const app = Fastify({
     ...(opts.logger === undefined ? { logger: false } : { loggerInstance: opts.logger as FastifyBaseLogger }),
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    // Long ids must reach the schema (VALIDATION_FAILED), not fall through to ROUTE_NOT_FOUND.
-    routerOptions: { maxParamLength: 2048 },
+    // Long ids must reach the schema (VALIDATION_FAILED), not fall through to ROUTE_NOT_FOUND;
+    // Node's 16 KiB header limit bounds the URL anyway.
+    routerOptions: { maxParamLength: 16 * 1024 },
     return503OnClosing: true,
   });
   installErrorHandling(app);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { accountInputSchema } from '../domain/account.js';
-import { accountId, chatId, e164, MAX_TEXT_LENGTH } from '../domain/message.js';
+import { accountId, e164, MAX_TEXT_LENGTH } from '../domain/message.js';
 
 /** Request shapes of the HTTP API, checked with `parse()` so every failure is VALIDATION_FAILED. */
 
@@ -16,8 +16,23 @@ export const accountParams = z.object({ id: accountId });
 /** `:account` of sandbox routes. */
 export const sandboxParams = z.object({ account: accountId });
 
-/** `:id` and `:chat` of history routes; a one-to-one chat is the contact's E.164 number. */
-export const chatParams = z.object({ id: accountId, chat: chatId });
+const CHAT_JID = /^[A-Za-z0-9][A-Za-z0-9_:-]*(\.[A-Za-z0-9_:-]+)*@[a-z][a-z.]*$/;
+
+/**
+ * A chat as clients name it: the contact's E.164 number for a one-to-one chat, or a connector's
+ * JID (`120363012345678901@g.us`). Narrower than the domain's `chatId` on purpose: no `/`, no
+ * `..`, nothing a path or a query could trip over.
+ */
+export const chatRef = z
+  .string()
+  .max(128)
+  .refine(
+    (v) => e164.safeParse(v).success || CHAT_JID.test(v),
+    'must be an E.164 number such as +15550001234, or a chat JID',
+  );
+
+/** `:id` and `:chat` of history routes. */
+export const chatParams = z.object({ id: accountId, chat: chatRef });
 
 /** Body of `POST /v1/accounts`; unknown fields are rejected rather than silently dropped. */
 export const createAccountBody = accountInputSchema.strict();

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { chatId, e164 } from '../../domain/message.js';
+import { e164 } from '../../domain/message.js';
 import { parse } from '../../domain/validate.js';
-import { limitParam, textField } from '../../server/schemas.js';
+import { chatRef, limitParam, textField } from '../../server/schemas.js';
 import { connect, type GlobalOptions, resolveAccount } from '../config.js';
 import { formatMessages, json } from '../format.js';
 import type { CliIo } from '../io.js';
@@ -45,7 +45,7 @@ export function registerMessageCommands(program: Command, io: CliIo): void {
     .option('--before <cursor>', 'page cursor from a previous --json output')
     .option('--json', 'print JSON')
     .action(async (chat: string, opts: AccountOptions & { limit: string; before?: string }, cmd: Command) => {
-      const validChat = parse(chatId, chat, 'chat');
+      const validChat = parse(chatRef, chat, 'chat');
       const limit = parse(limitParam, opts.limit, '--limit');
       const client = await connect(cmd.optsWithGlobals<GlobalOptions>(), io);
       const account = await resolveAccount(client, opts.account);

@@ -38,6 +38,7 @@ export function buildServer(linda: LindaApi, opts: ServerOptions): FastifyInstan
     return503OnClosing: true,
   });
   installErrorHandling(app);
+  acceptEmptyJsonBodies(app);
   installAuth(app, opts.apiKey);
   registerHealthRoute(app);
   app.register(
@@ -51,4 +52,18 @@ export function buildServer(linda: LindaApi, opts: ServerOptions): FastifyInstan
     { prefix: '/v1' },
   );
   return app;
+}
+
+/**
+ * Many clients send `Content-Type: application/json` on a bodiless POST (`/start`, `/use`).
+ * Treat an empty body as no body; routes that need one still fail their schema. Non-empty
+ * bodies go through Fastify's own parser (with its prototype-poisoning checks).
+ */
+function acceptEmptyJsonBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    return parseJson(request, body.toString(), done);
+  });
 }

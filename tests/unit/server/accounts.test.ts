@@ -56,6 +56,16 @@ describe('account routes', () => {
     expect(started.json().status).not.toBe('stopped');
   });
 
+  it('accepts a bodiless POST that still says Content-Type: application/json', async () => {
+    const res = await h.call({
+      method: 'POST',
+      url: '/v1/accounts/demo/stop',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().status).toBe('stopped');
+  });
+
   it('sets the default account', async () => {
     await h.call({ method: 'POST', url: '/v1/accounts', payload: { id: 'sales' } });
     const res = await h.call({ method: 'POST', url: '/v1/accounts/sales/use' });
@@ -116,9 +126,9 @@ describe('account routes', () => {
       expect(await h.counts()).toEqual(before);
     });
 
-    it('rejects malformed JSON and an empty JSON body with 400 VALIDATION_FAILED', async () => {
+    it('rejects malformed JSON, an empty body and a __proto__ key with 400 VALIDATION_FAILED', async () => {
       const before = await h.counts();
-      for (const payload of ['{"id": "sales"', '']) {
+      for (const payload of ['{"id": "sales"', '', '{"id":"sales","__proto__":{"admin":true}}']) {
         const res = await h.call({
           method: 'POST',
           url: '/v1/accounts',

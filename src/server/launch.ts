@@ -35,7 +35,12 @@ export interface RunningServer {
 export async function launch(opts: LaunchOptions): Promise<RunningServer> {
   const key = await ensureApiKey(opts.dataDir);
   const linda = await createLinda({ dataDir: opts.dataDir, logger: opts.logger, demo: opts.demo });
-  await linda.start();
+  try {
+    await linda.start();
+  } catch (err) {
+    await linda.stop().catch(() => undefined); // close whatever start() had opened
+    throw err;
+  }
   const app = buildServer(linda, { apiKey: key.key, logger: opts.logger });
   try {
     await app.listen({ host: opts.host, port: opts.port });

@@ -70,5 +70,10 @@ export interface LindaSandboxControl {
    * replies that reached `from` within `waitMs` (default 2,000 ms; returns early once the
    * pipeline has handled the message and its replies were delivered).
    */
-  sandboxSay(account: string, from: string, text: string, opts?: { waitMs?: number }): Promise<SandboxExchange>;
+  sandboxSay(
+    account: string,
+    from: string,
+    text: string,
+    opts?: { waitMs?: number },
+  ): Promise<SandboxExchange>;
 }

@@ -10,8 +10,5 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown, what: stri
     message: i.message,
   }));
   const first = issues[0];
-  throw new ValidationError(
-    `invalid ${what}${first ? `: ${first.path} ${first.message}` : ''}`,
-    issues,
-  );
+  throw new ValidationError(`invalid ${what}${first ? `: ${first.path} ${first.message}` : ''}`, issues);
 }

@@ -3,6 +3,7 @@ import type { SandboxNetwork } from './connectors/sandbox/network.js';
 import type { ConnectorFactory } from './connectors/types.js';
 import type { BackoffPolicy } from './limits/backoff.js';
 import type { RateLimit } from './limits/rate-limit.js';
+import type { MediaStore } from './storage/media-store.js';
 import type { Store } from './storage/types.js';
 
 /** Options of `createLinda`. Everything but `dataDir` (or `store`) has a default. */
@@ -11,6 +12,8 @@ export interface LindaOptions {
   dataDir?: string;
   /** A store to use instead of `<dataDir>/linda.db`. */
   store?: Store;
+  /** A media store to use instead of `<dataDir>/media`. */
+  media?: MediaStore;
   logger?: Logger;
   /** Create the sandbox account `demo` on first start. */
   demo?: boolean;

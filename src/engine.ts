@@ -10,7 +10,13 @@ import { SandboxNetwork, sandboxConnectorFactory } from './connectors/sandbox/in
 import type { ConnectorFactory } from './connectors/types.js';
 import { type Account, type AccountInput, accountInputSchema, type SessionStatus } from './domain/account.js';
 import { LindaError, type PipelineError } from './domain/errors.js';
-import { e164, type InboundMessage, MAX_TEXT_LENGTH, type StatusUpdate } from './domain/message.js';
+import {
+  e164,
+  type InboundMessage,
+  MAX_TEXT_LENGTH,
+  type MediaRef,
+  type StatusUpdate,
+} from './domain/message.js';
 import { parse } from './domain/validate.js';
 import { DEFAULTS, type LindaOptions } from './engine-options.js';
 import { KeyedRateLimiter, type RateLimit } from './limits/rate-limit.js';
@@ -27,6 +33,7 @@ import { Composer } from './pipeline/composer.js';
 import type { Context } from './pipeline/context.js';
 import { type HandledEvent, InboundPipeline } from './pipeline/inbound.js';
 import { Outbox } from './queue/outbox.js';
+import { createMediaStore, type MediaStore } from './storage/media-store.js';
 import { createSqliteStore } from './storage/sqlite/index.js';
 import type { Contact, OutboxRecord, Store } from './storage/types.js';
 
@@ -62,6 +69,8 @@ export class Linda implements LindaControl, LindaSandboxControl {
   /** The bot's middleware: `linda.bot.command('hi', (ctx) => ctx.reply('hello'))`. */
   readonly bot = new Composer<Context>();
   readonly store: Store;
+  /** Content-addressed media files (`<dataDir>/media`). */
+  readonly media: MediaStore;
   readonly sandbox: SandboxNetwork;
   readonly logger: Logger;
   private readonly sessions = new Map<string, Session>();
@@ -80,8 +89,9 @@ export class Linda implements LindaControl, LindaSandboxControl {
   private startedAt = Date.now();
   private readonly outboxRate: RateLimit;
 
-  constructor(private readonly options: LindaOptions & { store: Store }) {
+  constructor(private readonly options: LindaOptions & { store: Store; media: MediaStore }) {
     this.store = options.store;
+    this.media = options.media;
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.sandbox = options.sandbox ?? new SandboxNetwork();
     this.connectors = { sandbox: sandboxConnectorFactory(this.sandbox), ...options.connectors };
@@ -288,6 +298,25 @@ export class Linda implements LindaControl, LindaSandboxControl {
     });
   }
 
+  /**
+   * Streams a media payload into the media store (hashing as it goes, never holding it whole)
+   * and records its metadata; the returned reference goes into a message's `media`.
+   * Throws PAYLOAD_TOO_LARGE past `pipeline.maxMediaBytes`.
+   */
+  async putMedia(
+    source: Parameters<MediaStore['put']>[0] | string,
+    opts: { mime: string; fileName?: string },
+  ): Promise<MediaRef> {
+    const maxBytes = this.options.pipeline?.maxMediaBytes ?? DEFAULTS.pipeline.maxMediaBytes;
+    const put = { ...opts, maxBytes };
+    const ref =
+      typeof source === 'string'
+        ? await this.media.putBase64(source, put)
+        : await this.media.put(source, put);
+    await this.store.saveMedia(ref);
+    return ref;
+  }
+
   /** A contact of an account, through the contact cache. */
   async contact(account: string, phone: string): Promise<Contact | undefined> {
     const key = `${account}\n${phone}`;
@@ -470,15 +499,16 @@ function delay(ms: number): Promise<undefined> {
 }
 
 /**
- * Creates an engine on `<dataDir>/linda.db` (or the given store). Call `start()` to run it.
+ * Creates an engine on `<dataDir>/linda.db` and `<dataDir>/media` (or the given stores).
+ * Call `start()` to run it.
  */
 export async function createLinda(options: LindaOptions): Promise<Linda> {
-  let store = options.store;
-  if (store === undefined) {
-    if (options.dataDir === undefined)
-      throw new LindaError('VALIDATION_FAILED', 'createLinda needs dataDir or store');
-    mkdirSync(options.dataDir, { recursive: true });
-    store = createSqliteStore({ path: join(options.dataDir, 'linda.db') });
+  const dataDir = options.dataDir;
+  if (dataDir === undefined && (options.store === undefined || options.media === undefined)) {
+    throw new LindaError('VALIDATION_FAILED', 'createLinda needs dataDir, or both store and media');
   }
-  return new Linda({ ...options, store });
+  if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
+  const store = options.store ?? createSqliteStore({ path: join(dataDir!, 'linda.db') });
+  const media = options.media ?? createMediaStore({ dir: join(dataDir!, 'media') });
+  return new Linda({ ...options, store, media });
 }

@@ -35,11 +35,16 @@ for (let i = 0; i < 3_000; i++) {
 }
 samples.sort((a, b) => a - b);
 const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]!.toFixed(3);
-console.log(`single message (ingest → reply durable): p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms over ${samples.length}`);
+console.log(
+  `single message (ingest → reply durable): p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms over ${samples.length}`,
+);
 
 // Throughput: 50,000 inbound messages over 100 chats, all in flight, every one answered.
 const N = 50_000;
-const items = Array.from({ length: N }, (_, i) => ({ from: `+1555200${String(i % 100).padStart(4, '0')}`, input: `t${i}` }));
+const items = Array.from({ length: N }, (_, i) => ({
+  from: `+1555200${String(i % 100).padStart(4, '0')}`,
+  input: `t${i}`,
+}));
 const t0 = performance.now();
 await linda.sandbox.sayMany('bench', items, { concurrency: 2_000 });
 const acked = performance.now() - t0;

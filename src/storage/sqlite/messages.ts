@@ -1,5 +1,6 @@
 import type { Message, MessageStatus } from '../../domain/message.js';
 import type { SaveResult } from '../types.js';
+import type { ChatTally } from './chat-tally.js';
 import type { SqliteDb, Statement } from './database.js';
 import { MESSAGE_COLUMNS, type MessageRow, messageParams, rowToMessage } from './rows.js';
 import { FORWARD_FROM, statusUpdateSql } from './status.js';
@@ -11,7 +12,7 @@ function senderName(meta: Record<string, unknown> | undefined): string | null {
 }
 
 /** Writes to `messages` and `contacts`, with every statement prepared once. */
-export function createMessageWrites(db: SqliteDb) {
+export function createMessageWrites(db: SqliteDb, chats: ChatTally) {
   const insert = db.prepare(
     `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (account, direction, id) DO NOTHING`,
@@ -40,14 +41,38 @@ export function createMessageWrites(db: SqliteDb) {
 
   const save = db.transaction((messages: Message[]): SaveResult => {
     const inserted = new Array<boolean>(messages.length);
+    const tally = chats.begin();
+    // Contacts, like chats, are written once per sender per batch.
+    const senders = new Map<
+      string,
+      { account: string; phone: string; first: number; last: number; name: string | null }
+    >();
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i]!;
       const fresh = insert.run(...messageParams(m)).changes === 1;
       inserted[i] = fresh;
-      if (fresh && m.direction === 'in') {
-        upsertContact.run(m.account, m.sender, senderName(m.meta), m.timestamp, m.timestamp);
+      if (!fresh) continue;
+      tally.add(m.account, m.chat, m.timestamp);
+      if (m.direction !== 'in') continue;
+      const key = `${m.account}\n${m.sender}`;
+      const name = senderName(m.meta);
+      const c = senders.get(key);
+      if (c === undefined) {
+        senders.set(key, {
+          account: m.account,
+          phone: m.sender,
+          first: m.timestamp,
+          last: m.timestamp,
+          name,
+        });
+        continue;
       }
+      c.first = Math.min(c.first, m.timestamp);
+      c.last = Math.max(c.last, m.timestamp);
+      if (name !== null) c.name = name;
     }
+    tally.flush();
+    for (const c of senders.values()) upsertContact.run(c.account, c.phone, c.name, c.first, c.last);
     return { inserted };
   });
 

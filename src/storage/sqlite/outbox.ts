@@ -1,5 +1,6 @@
 import type { MessageStatus } from '../../domain/message.js';
 import type { OutboxInput, OutboxRecord, OutboxState, OutboxStats } from '../types.js';
+import type { ChatTally } from './chat-tally.js';
 import type { SqliteDb } from './database.js';
 import { MESSAGE_COLUMNS, messageParams, type OutboxRow, rowToOutbox } from './rows.js';
 import { FORWARD_FROM, REQUEUE_FROM, statusUpdateSql } from './status.js';
@@ -13,15 +14,19 @@ export interface Outcome {
 }
 
 /** The durable outbox plus the mirroring of its states into the `out` message rows. */
-export function createOutbox(db: SqliteDb) {
+export function createOutbox(db: SqliteDb, chats: ChatTally) {
   const byKey = db.prepare('SELECT * FROM outbox WHERE account = ? AND idempotency_key = ?');
   const bySeq = db.prepare('SELECT * FROM outbox WHERE seq = ?');
   const phoneOf = db.prepare('SELECT phone FROM accounts WHERE id = ?').pluck();
-  const insertRow = db.prepare(
-    `INSERT INTO outbox (account, idempotency_key, message_id, message, state, attempts,
-       next_attempt_at, last_error, created_at, updated_at)
-     VALUES (?, ?, ?, ?, 'queued', 0, ?, NULL, ?, ?) RETURNING *`,
-  );
+  // One statement per row: a known key inserts nothing and returns nothing.
+  const insertRow = db
+    .prepare(
+      `INSERT INTO outbox (account, idempotency_key, message_id, message, state, attempts,
+         next_attempt_at, last_error, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'queued', 0, ?, NULL, ?, ?)
+       ON CONFLICT (account, idempotency_key) DO NOTHING RETURNING seq`,
+    )
+    .pluck();
   const insertMessage = db.prepare(
     `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
@@ -41,7 +46,6 @@ export function createOutbox(db: SqliteDb) {
      RETURNING message_id`,
   );
   const mirror = {
-    sending: db.prepare(statusUpdateSql(FORWARD_FROM.sending)),
     sent: db.prepare(statusUpdateSql(FORWARD_FROM.sent)),
     failed: db.prepare(statusUpdateSql(FORWARD_FROM.failed)),
     queued: db.prepare(statusUpdateSql(REQUEUE_FROM)),
@@ -61,10 +65,9 @@ export function createOutbox(db: SqliteDb) {
 
   const enqueue = db.transaction((account: string, items: OutboxInput[]): OutboxRecord[] => {
     const sender = (phoneOf.get(account) as string | null | undefined) ?? account;
-    return items.map(({ idempotencyKey, message, createdAt }) => {
-      const known = byKey.get(account, idempotencyKey) as OutboxRow | undefined;
-      if (known) return rowToOutbox(known);
-      const row = insertRow.get(
+    const tally = chats.begin();
+    const records = items.map(({ idempotencyKey, message, createdAt }) => {
+      const seq = insertRow.get(
         account,
         idempotencyKey,
         message.id,
@@ -72,7 +75,8 @@ export function createOutbox(db: SqliteDb) {
         createdAt,
         createdAt,
         createdAt,
-      ) as OutboxRow;
+      ) as number | undefined;
+      if (seq === undefined) return rowToOutbox(byKey.get(account, idempotencyKey) as OutboxRow);
       insertMessage.run(
         ...messageParams({
           account,
@@ -89,14 +93,28 @@ export function createOutbox(db: SqliteDb) {
           status: 'queued',
         }),
       );
-      return rowToOutbox(row);
+      tally.add(account, message.to, createdAt);
+      return {
+        seq,
+        idempotencyKey,
+        message,
+        state: 'queued',
+        attempts: 0,
+        nextAttemptAt: createdAt,
+        lastError: undefined,
+        createdAt,
+        updatedAt: createdAt,
+      } satisfies OutboxRecord;
     });
+    tally.flush();
+    return records;
   });
 
   const claimDue = db.transaction((account: string, limit: number, now: number): OutboxRecord[] => {
     const rows = claim.all(now, account, now, limit) as OutboxRow[];
     rows.sort((a, b) => a.seq - b.seq);
-    for (const r of rows) mirror.sending.run('sending', account, r.message_id);
+    // The message row stays `queued` while the outbox row is `sending`: the attempt is the
+    // outbox's business, and skipping that write per message is a fifth of the send path's cost.
     return rows.map(rowToOutbox);
   });
 

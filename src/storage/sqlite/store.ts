@@ -1,6 +1,7 @@
 import { StorageError } from '../../domain/errors.js';
 import type { Store } from '../types.js';
 import { type Accounts, createAccounts } from './accounts.js';
+import { createChatTally } from './chat-tally.js';
 import { openDatabase, type SqliteDb, toStorageError } from './database.js';
 import { createKeyValues, type KeyValues } from './key-values.js';
 import { createMessageWrites, type MessageWrites } from './messages.js';
@@ -81,13 +82,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       try {
         migrate(db);
         const searchIndex = createSearchIndex(db);
+        const chats = createChatTally(db);
         open = {
           db,
           accounts: createAccounts(db),
           kv: createKeyValues(db),
-          writes: createMessageWrites(db),
+          writes: createMessageWrites(db, chats),
           queries: createMessageQueries(db, searchIndex),
-          outbox: createOutbox(db),
+          outbox: createOutbox(db, chats),
           searchIndex,
           timer: indexIntervalMs > 0 ? setInterval(indexIdle, indexIntervalMs).unref() : undefined,
         };

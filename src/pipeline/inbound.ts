@@ -154,14 +154,15 @@ export class InboundPipeline {
       this.deps.onError(wrapped);
     }
     const status: MessageStatus = error === undefined ? 'received' : 'failed';
-    try {
-      await this.handledCommit.add({ account: message.account, id: message.id, status });
-    } catch (err) {
+    // Not awaited: the chat's next message may start while this mark commits. The mark only
+    // spares a restart from running the handlers again, and their replies have deterministic
+    // keys, so a mark lost in a crash duplicates nothing. `idle()` still waits for it.
+    this.handledCommit.add({ account: message.account, id: message.id, status }).catch((err: unknown) => {
       this.deps.logger.error(
         { err, account: message.account, id: message.id },
         'could not record handled message',
       );
-    }
+    });
     this.deps.onHandled({ message, replies: ctx.replies, error, flooded });
   }
 

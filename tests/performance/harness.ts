@@ -121,18 +121,29 @@ export class Ledger {
 
   /**
    * Asserts the run's correctness: no handler error, `expectedReplies` replies queued, each
-   * delivered exactly once from the account that queued it, nothing delivered that was not
-   * queued, and the network saw no duplicate send.
+   * delivered exactly once from the account that queued it, the same for the direct `sends`
+   * (message id → account), nothing delivered that was not queued, and the network saw no
+   * duplicate send.
    */
-  expectExactlyOnce(expectedReplies: number): void {
+  expectExactlyOnce(expectedReplies: number, sends: ReadonlyMap<string, string> = new Map()): void {
     expect(this.errors).toEqual([]);
     expect(this.replies.size).toBe(expectedReplies);
-    for (const [id, account] of this.replies) {
-      expect(this.delivered.get(id), `reply ${id} delivered once`).toBe(1);
+    for (const [id, account] of [...this.replies, ...sends]) {
+      expect(this.delivered.get(id), `message ${id} delivered once`).toBe(1);
       expect(this.deliveries.get(id)?.account).toBe(account);
     }
-    expect(this.delivered.size).toBe(expectedReplies);
+    expect(this.delivered.size).toBe(expectedReplies + sends.size);
     expect(this.linda.sandbox.stats().duplicates).toBe(0);
+  }
+
+  /** Waits until every message id in `ids` has been delivered. */
+  async sent(ids: Iterable<string>, timeoutMs = 10_000): Promise<void> {
+    const list = [...ids];
+    await eventually(
+      () => list.every((id) => this.delivered.has(id)),
+      `${list.length} sends delivered`,
+      timeoutMs,
+    );
   }
 
   /** Unsubscribes from the engine and the network. */

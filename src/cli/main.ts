@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/accounts.js';
+import { registerBenchCommand } from './commands/bench.js';
 import { registerMessageCommands } from './commands/messages.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerStartCommand } from './commands/start.js';
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIo): Command {
   registerMessageCommands(program, io);
   registerStatusCommand(program, io);
   registerSandboxCommands(program, io);
+  registerBenchCommand(program, io);
   return program;
 }
 

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { SendReceipt } from '../connectors/types.js';
 import type { OutboundMessage } from '../domain/message.js';
-import { KeyedRateLimiter, type RateLimit } from '../limits/rate-limit.js';
+import type { RateLimit } from '../limits/rate-limit.js';
+import { SlidingWindowLimiter } from '../limits/sliding-window.js';
 import { GroupCommit } from '../pipeline/group-commit.js';
 import type { OutboxInput, OutboxRecord, Store } from '../storage/types.js';
 import { AccountSender, type SenderOptions, type SettledListener } from './sender.js';
@@ -40,7 +41,7 @@ export class Outbox {
       account,
       this.store,
       send,
-      new KeyedRateLimiter(rate),
+      new SlidingWindowLimiter(rate),
       this.opts,
       this.logger,
       (record, outcome) => {

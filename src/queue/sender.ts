@@ -3,7 +3,7 @@ import type { SendReceipt } from '../connectors/types.js';
 import { ConnectorError, errorMessage } from '../domain/errors.js';
 import type { OutboundMessage } from '../domain/message.js';
 import { type BackoffPolicy, backoffDelay } from '../limits/backoff.js';
-import type { KeyedRateLimiter } from '../limits/rate-limit.js';
+import type { SlidingWindowLimiter } from '../limits/sliding-window.js';
 import type { OutboxRecord, Store } from '../storage/types.js';
 
 /** How one account's sender behaves. */
@@ -36,7 +36,7 @@ export class AccountSender {
     readonly account: string,
     private readonly store: Store,
     private readonly send: (message: OutboundMessage) => Promise<SendReceipt>,
-    private readonly limiter: KeyedRateLimiter,
+    private readonly limiter: SlidingWindowLimiter,
     private readonly opts: SenderOptions,
     private readonly logger: Logger,
     private readonly onSettled: SettledListener | undefined,

@@ -439,10 +439,8 @@ describe('queue, connection pool and rate limits', () => {
     expect(linda.sandbox.stats().duplicates).toBe(0);
   });
 
-  // Engine bug (reported): KeyedRateLimiter rounds a sub-second window up to one second and
-  // scales the points, so {points: 5, durationMs: 250} lets 20 sends out in the same
-  // millisecond. Remove `.fails` once src/limits/rate-limit.ts enforces the window as given.
-  it.fails('rateLimitEnforced with a sub-second window (engine bug: bursts 1000/durationMs × points)', async () => {
+  // Sends go through an exact sliding-window limiter, so a sub-second window holds too.
+  it('rateLimitEnforced with a sub-second window', async () => {
     const { subSecondRate, clockToleranceMs } = load.rateLimit;
     const linda = await engine(LOAD_OPTIONS);
     await linda.createAccount({ id: 'limited', config: { sendRate: subSecondRate } });

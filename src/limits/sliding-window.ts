@@ -1,0 +1,51 @@
+import type { RateLimit, TakeResult } from './rate-limit.js';
+import { sleep } from './rate-limit.js';
+
+/**
+ * An exact sliding-window limiter for outbound sends: it remembers the times of the last
+ * `points` sends per key and allows another only when the oldest of them is at least
+ * `durationMs` old. No window of `durationMs` — wherever it starts — ever holds more than
+ * `points` sends, which a fixed-window counter cannot promise (it allows 2× across a window
+ * edge). Memory: one number per send still inside the window, at most `points` per key.
+ */
+export class SlidingWindowLimiter {
+  private readonly logs = new Map<string, { times: number[]; head: number }>();
+
+  constructor(readonly limit: RateLimit) {}
+
+  /** Takes one point for `key` now, or tells how long until one frees up. */
+  take(key: string, now: number = performance.now()): TakeResult {
+    let log = this.logs.get(key);
+    if (log === undefined) {
+      log = { times: [], head: 0 };
+      this.logs.set(key, log);
+    }
+    // Forget sends that left the window; the log holds at most `points` live entries.
+    const horizon = now - this.limit.durationMs;
+    while (log.head < log.times.length && log.times[log.head]! <= horizon) log.head++;
+    if (log.head > 1024 && log.head * 2 > log.times.length) {
+      log.times = log.times.slice(log.head);
+      log.head = 0;
+    }
+    if (log.times.length - log.head >= this.limit.points) {
+      return { ok: false, retryInMs: Math.max(1, Math.ceil(log.times[log.head]! - horizon)) };
+    }
+    log.times.push(now);
+    return { ok: true };
+  }
+
+  /** Waits until a point is free for `key`, then takes it. Resolves false if `signal` aborts. */
+  async acquire(key: string, signal?: AbortSignal): Promise<boolean> {
+    for (;;) {
+      if (signal?.aborted) return false;
+      const res = this.take(key);
+      if (res.ok) return true;
+      await sleep(res.retryInMs, signal);
+    }
+  }
+
+  /** Forgets `key` (an account removed). */
+  forget(key: string): void {
+    this.logs.delete(key);
+  }
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { backoffDelay } from '../../../src/limits/backoff.js';
+import { KeyedRateLimiter } from '../../../src/limits/rate-limit.js';
+import { SlidingWindowLimiter } from '../../../src/limits/sliding-window.js';
+
+describe('backoffDelay', () => {
+  const policy = { baseMs: 100, capMs: 1_000, jitter: 0.5 };
+  it('grows exponentially, is capped, and jitters within a quarter of the step below it', () => {
+    expect(backoffDelay(policy, 1, () => 1)).toBe(100);
+    expect(backoffDelay(policy, 3, () => 1)).toBe(400);
+    expect(backoffDelay(policy, 3, () => 0)).toBe(300);
+    expect(backoffDelay(policy, 30, () => 1)).toBe(1_000);
+  });
+});
+
+describe('KeyedRateLimiter', () => {
+  it('allows `points` per window per key, then tells how long to wait', async () => {
+    const limiter = new KeyedRateLimiter({ points: 3, durationMs: 1_000 });
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await limiter.take('a'));
+    expect(results.slice(0, 3).every((r) => r.ok)).toBe(true);
+    const last = results[3]!;
+    expect(last.ok).toBe(false);
+    if (!last.ok) expect(last.retryInMs).toBeGreaterThan(0);
+    expect((await limiter.take('b')).ok).toBe(true);
+  });
+});
+
+describe('SlidingWindowLimiter', () => {
+  it('never lets more than `points` through in any window, wherever the window starts', () => {
+    const limit = { points: 5, durationMs: 250 };
+    const limiter = new SlidingWindowLimiter(limit);
+    const sent: number[] = [];
+    // Offer a send every 7 ms (10× the rate) for 3 s of simulated time.
+    for (let now = 0; now < 3_000; now += 7) if (limiter.take('a', now).ok) sent.push(now);
+    for (let i = 0; i + limit.points < sent.length; i++) {
+      expect(sent[i + limit.points]! - sent[i]!).toBeGreaterThanOrEqual(limit.durationMs);
+    }
+    // And it is not needlessly slow: close to 5 per 250 ms over 3 s.
+    expect(sent.length).toBeGreaterThanOrEqual(55);
+  });
+
+  it('says how long to wait, and keys are independent', () => {
+    const limiter = new SlidingWindowLimiter({ points: 2, durationMs: 100 });
+    expect(limiter.take('a', 0).ok).toBe(true);
+    expect(limiter.take('a', 10).ok).toBe(true);
+    expect(limiter.take('a', 20)).toEqual({ ok: false, retryInMs: 80 });
+    expect(limiter.take('b', 20).ok).toBe(true);
+    expect(limiter.take('a', 100).ok).toBe(true);
+  });
+});

@@ -10,15 +10,17 @@ export interface RateLimit {
 export type TakeResult = { ok: true } | { ok: false; retryInMs: number };
 
 /**
- * A keyed rate limiter (rate-limiter-flexible, in memory). One per purpose: inbound floods per
- * sender, outbound sends per account.
+ * A keyed fixed-window rate limiter (rate-limiter-flexible, in memory), for the inbound flood
+ * limit per sender. It is approximate by design: windows are whole seconds and a burst may
+ * straddle a window edge. Outbound sends, where a limit must hold exactly, use
+ * `SlidingWindowLimiter`.
  */
 export class KeyedRateLimiter {
   private readonly limiter: RateLimiterMemory;
 
   constructor(readonly limit: RateLimit) {
-    // rate-limiter-flexible counts durations in whole seconds; keep sub-second windows exact
-    // by scaling points instead.
+    // rate-limiter-flexible counts durations in whole seconds: round the window and scale the
+    // points to keep the same average rate.
     const seconds = Math.max(1, Math.round(limit.durationMs / 1000));
     const points = Math.max(1, Math.round((limit.points * seconds * 1000) / limit.durationMs));
     this.limiter = new RateLimiterMemory({ points, duration: seconds });

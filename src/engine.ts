@@ -15,6 +15,7 @@ import {
   type InboundMessage,
   MAX_TEXT_LENGTH,
   type MediaRef,
+  type Message,
   type StatusUpdate,
 } from './domain/message.js';
 import { parse } from './domain/validate.js';
@@ -384,20 +385,17 @@ export class Linda implements LindaControl, LindaSandboxControl {
     }
     const deadline = Date.now() + (opts.waitMs ?? 2_000);
     const id = `SBX${randomBytes(8).toString('hex').toUpperCase()}`;
-    const handled = new Promise<HandledEvent>((resolve) => {
-      const off = this.onHandled((e) => {
-        if (e.message.account === account && e.message.id === id) {
-          off();
-          resolve(e);
-        }
-      });
-      setTimeout(off, Math.max(0, deadline - Date.now())).unref();
-    });
-    await this.sandbox.say(account, valid.from, { id, body: valid.text });
-    const inbound = await this.store.getMessage(account, 'in', id);
+    const handled = this.waitForHandled(account, id, deadline - Date.now());
+    let inbound: Message | undefined;
+    try {
+      await this.sandbox.say(account, valid.from, { id, body: valid.text });
+      inbound = await this.store.getMessage(account, 'in', id);
+    } finally {
+      if (inbound === undefined) handled.cancel();
+    }
     if (inbound === undefined)
       throw new LindaError('INTERNAL', 'sandbox message was acknowledged but not stored');
-    const event = await Promise.race([handled, delay(deadline - Date.now())]);
+    const event = await handled.event;
     const ids = new Set((event?.replies ?? []).map((r) => r.message.id));
     const delivered =
       ids.size === 0
@@ -415,6 +413,30 @@ export class Linda implements LindaControl, LindaSandboxControl {
   }
 
   // --- internals ----------------------------------------------------------------------------
+
+  /**
+   * The handled event of one message, or undefined after `ms` or on `cancel()`; leaves no
+   * listener or timer behind either way.
+   */
+  private waitForHandled(
+    account: string,
+    id: string,
+    ms: number,
+  ): { event: Promise<HandledEvent | undefined>; cancel: () => void } {
+    let done: (event: HandledEvent | undefined) => void = () => {};
+    const event = new Promise<HandledEvent | undefined>((resolve) => {
+      const off = this.onHandled((e) => {
+        if (e.message.account === account && e.message.id === id) done(e);
+      });
+      const timer = setTimeout(() => done(undefined), Math.max(0, ms));
+      done = (e) => {
+        clearTimeout(timer);
+        off();
+        resolve(e);
+      };
+    });
+    return { event, cancel: () => done(undefined) };
+  }
 
   private async openSession(account: Account): Promise<void> {
     const factory = this.connectors[account.connector];
@@ -503,10 +525,6 @@ export class Linda implements LindaControl, LindaSandboxControl {
   private assertStarted(): void {
     if (!this.started) throw new LindaError('ENGINE_STOPPED', 'the engine is not running (call start())');
   }
-}
-
-function delay(ms: number): Promise<undefined> {
-  return new Promise((resolve) => setTimeout(() => resolve(undefined), Math.max(0, ms)).unref());
 }
 
 /**

@@ -138,10 +138,15 @@ export function compareToBaseline(current: Baseline, baseline: Baseline): GateRe
 
 function change(row: GateRow): string {
   const t = TARGETS.find((x) => x.id === row.id)!;
-  if (t.kind === 'time' || t.kind === 'throughput') {
-    return `${row.worseBy > 0 ? '+' : ''}${(row.worseBy * 100).toFixed(0)} % worse (tolerance ${(row.tolerance * 100).toFixed(0)} %)`;
-  }
-  return `${row.worseBy > 0 ? '+' : ''}${formatValue(row.worseBy, row.unit)} worse (tolerance ${formatValue(row.tolerance, row.unit)})`;
+  const relative = t.kind === 'time' || t.kind === 'throughput';
+  const amount = (x: number): string => (relative ? `${(x * 100).toFixed(0)} %` : formatValue(x, row.unit));
+  const verdict =
+    row.worseBy > 0
+      ? `+${amount(row.worseBy)} worse`
+      : row.worseBy < 0
+        ? `${amount(-row.worseBy)} better`
+        : 'unchanged';
+  return `${verdict} (tolerance ${amount(row.tolerance)})`;
 }
 
 /** The gate's report: every compared metric with normalised numbers, then the verdict. */

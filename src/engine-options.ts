@@ -26,6 +26,8 @@ export interface LindaOptions {
   pipeline?: Partial<{
     concurrency: number;
     maxBatch: number;
+    /** Accepted-but-unhandled messages before acknowledgements wait (backpressure). */
+    maxBacklog: number;
     maxMediaBytes: number;
     /** Messages per sender before handlers are skipped. */
     flood: RateLimit;
@@ -47,6 +49,7 @@ export const DEFAULTS = {
   pipeline: {
     concurrency: 256,
     maxBatch: 512,
+    maxBacklog: 10_000,
     maxMediaBytes: 64 * 1024 * 1024,
     flood: { points: 20, durationMs: 10_000 },
     floodNotice: 'You are sending messages too fast. Please wait a few seconds.',
@@ -58,5 +61,5 @@ export const DEFAULTS = {
     rate: { points: 1_000, durationMs: 1_000 },
   },
   session: { maxFailures: 8, backoff: { baseMs: 1_000, capMs: 60_000, jitter: 0.5 } },
-  cache: { accounts: 1_000, contacts: 10_000, dedupe: 100_000 },
+  cache: { accounts: 1_000, contacts: 10_000, dedupe: 10_000 },
 } as const;

@@ -9,6 +9,7 @@ import type { OutboxRecord, Store } from '../storage/types.js';
 import { ChatQueue } from './chat-queue.js';
 import { type MiddlewareFn, run } from './composer.js';
 import { Context, type ReplyApi } from './context.js';
+import { Fifo } from './fifo.js';
 import { GroupCommit } from './group-commit.js';
 
 /** Tuning of the inbound path. */
@@ -17,6 +18,8 @@ export interface InboundOptions {
   concurrency: number;
   /** Messages per group commit at most. */
   maxBatch: number;
+  /** Messages accepted but not yet handled before new ones wait for their acknowledgement. */
+  maxBacklog: number;
   /** Largest media payload accepted, in bytes. */
   maxMediaBytes: number;
   /** Text sent (at most once per flood window) to a sender over the flood limit. */
@@ -56,6 +59,8 @@ export class InboundPipeline {
   >;
   private readonly inflight = new Map<string, Promise<boolean>>();
   private readonly queue: ChatQueue;
+  private outstanding = 0;
+  private readonly admission = new Fifo<() => void>();
 
   constructor(
     private readonly deps: Deps,
@@ -88,30 +93,60 @@ export class InboundPipeline {
     } catch (err) {
       return Promise.reject(err);
     }
-    const done = this.commit.add(message).then(
-      (inserted) => {
-        this.inflight.delete(key);
-        this.deps.dedupe.set(key, true);
-        if (inserted) this.dispatch(message, account);
-        return inserted;
-      },
-      (err: unknown) => {
-        this.inflight.delete(key);
-        throw err;
-      },
-    );
+    const write = (): Promise<boolean> =>
+      this.commit.add(message).then(
+        (inserted) => {
+          this.inflight.delete(key);
+          this.deps.dedupe.set(key, true);
+          if (inserted) this.enqueue(message, account);
+          else this.release();
+          return inserted;
+        },
+        (err: unknown) => {
+          this.inflight.delete(key);
+          this.release();
+          throw err;
+        },
+      );
+    const done = this.admit()
+      ? write()
+      : new Promise<void>((resolve) => this.admission.push(resolve)).then(write);
     this.inflight.set(key, done);
     return done;
   }
 
   /** Queues an already-stored message for the handlers (recovery after a restart). */
   dispatch(message: Message, account: Account): void {
+    this.outstanding++;
+    this.enqueue(message, account);
+  }
+
+  private enqueue(message: Message, account: Account): void {
     this.queue.push(`${message.account}\n${message.chat}`, () => this.handle(message, account));
   }
 
-  /** Messages waiting for or inside handlers. */
+  /**
+   * Backpressure: at most `maxBacklog` messages are accepted but not yet handled. Past that,
+   * new messages wait (unacknowledged, in arrival order) instead of piling up in memory, where
+   * they would outlive young-generation GCs and make every collection expensive.
+   */
+  private admit(): boolean {
+    if (this.outstanding >= this.opts.maxBacklog || this.admission.length > 0) return false;
+    this.outstanding++;
+    return true;
+  }
+
+  private release(): void {
+    this.outstanding--;
+    while (this.outstanding < this.opts.maxBacklog && this.admission.length > 0) {
+      this.outstanding++;
+      this.admission.shift()!();
+    }
+  }
+
+  /** Messages accepted and not yet handled (waiting for their commit, or for or in handlers). */
   get backlog(): number {
-    return this.queue.size;
+    return this.outstanding;
   }
 
   /** Resolves when every accepted message has been handled and recorded. */
@@ -163,6 +198,7 @@ export class InboundPipeline {
         'could not record handled message',
       );
     });
+    this.release();
     this.deps.onHandled({ message, replies: ctx.replies, error, flooded });
   }
 

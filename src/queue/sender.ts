@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { SendReceipt } from '../connectors/types.js';
 import { ConnectorError, errorMessage } from '../domain/errors.js';
@@ -40,7 +41,10 @@ export class AccountSender {
     private readonly opts: SenderOptions,
     private readonly logger: Logger,
     private readonly onSettled: SettledListener | undefined,
-  ) {}
+  ) {
+    // Every recipient waiting on the rate limiter listens for the stop; there may be hundreds.
+    setMaxListeners(0, this.abort.signal);
+  }
 
   /** Asks for a drain round soon; cheap to call often. */
   wake(): void {

@@ -293,3 +293,35 @@ describe('sandboxSay', () => {
     });
   });
 });
+
+describe('backpressure', () => {
+  it('acknowledges at most maxBacklog unhandled messages, then admits the rest in order as handlers finish', async () => {
+    const linda = await engine({ ...LOAD_OPTIONS, pipeline: { ...LOAD_OPTIONS.pipeline, maxBacklog: 5 } });
+    await linda.createAccount({ id: 'a' });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const handled: string[] = [];
+    linda.bot.on('text', async (ctx) => {
+      await gate;
+      handled.push(ctx.text ?? '');
+    });
+    let acked = 0;
+    const says = Array.from({ length: 20 }, (_, i) =>
+      linda.sandbox.say('a', `+1555000${String(i % 4).padStart(4, '0')}`, `m${i}`).then(() => acked++),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    expect(acked).toBe(5);
+    expect(await linda.store.countMessages({ account: 'a' })).toBe(5);
+    release();
+    await Promise.all(says);
+    await linda.idle();
+    expect(acked).toBe(20);
+    expect(await linda.store.countMessages({ account: 'a' })).toBe(20);
+    for (let chat = 0; chat < 4; chat++) {
+      const mine = handled.filter((t) => Number(t.slice(1)) % 4 === chat);
+      expect(mine).toEqual([0, 1, 2, 3, 4].map((k) => `m${k * 4 + chat}`));
+    }
+  });
+});

@@ -39,3 +39,26 @@ describe('ChatQueue', () => {
     expect(log).toEqual([2]);
   });
 });
+
+describe('ChatQueue fairness', () => {
+  it('shares slots round-robin when more chats are busy than there are slots', async () => {
+    const q = new ChatQueue(2);
+    const order: string[] = [];
+    for (const chat of ['a', 'b', 'c', 'd']) {
+      for (let i = 0; i < 3; i++) {
+        q.push(chat, async () => {
+          await tick(0);
+          order.push(`${chat}${i}`);
+        });
+      }
+    }
+    await q.idle();
+    // Every chat gets its first task done before any chat gets its third.
+    const firstThird = Math.min(...['a', 'b', 'c', 'd'].map((c) => order.indexOf(`${c}2`)));
+    const lastFirst = Math.max(...['a', 'b', 'c', 'd'].map((c) => order.indexOf(`${c}0`)));
+    expect(lastFirst).toBeLessThan(firstThird);
+    for (const chat of ['a', 'b', 'c', 'd']) {
+      expect(order.filter((o) => o.startsWith(chat))).toEqual([`${chat}0`, `${chat}1`, `${chat}2`]);
+    }
+  });
+});

@@ -134,7 +134,7 @@ export interface Store {
   unhandled(account: string, limit: number): Promise<Message[]>;
   /** Newest first; cursor pages go to older messages. */
   history(account: string, chat: string, query: HistoryQuery): Promise<HistoryPage>;
-  /** Full-text search over message bodies, newest first. */
+  /** Full-text search over message bodies, most recently stored first. */
   search(account: string, text: string, limit: number): Promise<Message[]>;
   countMessages(query: MessageCountQuery): Promise<number>;
 

@@ -17,10 +17,12 @@ export function createMessageQueries(db: SqliteDb, searchIndex: SearchIndex) {
        AND (timestamp < ? OR seq < ?)
      ORDER BY timestamp DESC, seq DESC LIMIT ?`,
   );
+  // Newest stored first, by the FTS rowid (= seq): FTS5 walks its doclists backwards and stops
+  // at the limit, where ordering by timestamp would sort every match of a common word first.
   const match = db.prepare(
     `SELECT m.* FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid
      WHERE messages_fts MATCH ? AND m.account = ?
-     ORDER BY m.timestamp DESC, m.seq DESC LIMIT ?`,
+     ORDER BY messages_fts.rowid DESC LIMIT ?`,
   );
   const contact = db.prepare('SELECT * FROM contacts WHERE account = ? AND phone = ?');
   const chats = db.prepare(

@@ -76,7 +76,7 @@ export const TARGETS: readonly Target[] = [
   },
   {
     id: 'inbound.ack',
-    label: 'sustained inbound, acknowledged durable',
+    label: 'sustained inbound, durable and handled (no reply)',
     scenario: 'throughput',
     unit: 'msg/s',
     kind: 'throughput',
@@ -87,7 +87,7 @@ export const TARGETS: readonly Target[] = [
   },
   {
     id: 'inbound.handled',
-    label: 'sustained inbound, handled + reply durable',
+    label: 'sustained inbound with one reply each, handled',
     scenario: 'throughput',
     unit: 'msg/s',
     kind: 'throughput',

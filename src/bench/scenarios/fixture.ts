@@ -7,10 +7,15 @@ const UNLIMITED = { points: 1_000_000_000, durationMs: 1_000 };
 
 /**
  * A started engine on `dir` (sandbox connector, SQLite store, outbox, caches — the real thing)
- * whose bot answers every message with one reply, so "handled" means "reply durable".
+ * whose bot answers every message with one reply, so "handled" means "reply durable" (or, with
+ * `reply: false`, handles without answering: the inbound path alone).
  * The sandbox neither records deliveries nor sends receipts, as a load test wants.
  */
-export async function benchEngine(dir: string, options: Partial<LindaOptions> = {}): Promise<Linda> {
+export async function benchEngine(
+  dir: string,
+  options: Partial<LindaOptions> = {},
+  bot: { reply: boolean } = { reply: true },
+): Promise<Linda> {
   const linda = await createLinda({
     dataDir: dir,
     builtins: false,
@@ -18,7 +23,8 @@ export async function benchEngine(dir: string, options: Partial<LindaOptions> = 
     pipeline: { flood: UNLIMITED, ...options.pipeline },
     outbox: { rate: UNLIMITED, ...options.outbox },
   });
-  linda.bot.use((ctx) => ctx.reply('ok'));
+  if (bot.reply) linda.bot.use((ctx) => ctx.reply('ok'));
+  else linda.bot.use(() => {});
   linda.sandbox.configure({ recordDeliveries: false, receipts: 'none' });
   await linda.start();
   return linda;

@@ -12,6 +12,7 @@ import { formatTable, verdictSummary } from '../../bench/table.js';
 import type { BenchResult } from '../../bench/types.js';
 import { CliError } from '../errors.js';
 import type { CliIo } from '../io.js';
+import { LINDA_NODE_FLAGS, missingNodeFlags } from '../node-flags.js';
 
 const DEFAULT_BASELINE = 'bench/baseline.json';
 
@@ -45,9 +46,18 @@ function jsonResult(result: BenchResult): string {
   return `${JSON.stringify({ ...result, charts: { ...charts, latencyHistogram: histogram(latencyMs, 40) } }, null, 2)}\n`;
 }
 
-/** Runs this same command again under `node --expose-gc`; resolves with its exit code. */
-function respawnWithGc(): Promise<number> {
-  const args = ['--expose-gc', ...process.execArgv, ...process.argv.slice(1)];
+/**
+ * The node flags a measuring run lacks: gc for the memory scenarios (without it, re-spawn),
+ * plus Linda's own flags when re-spawning anyway (`npm run bench` passes them all).
+ */
+function benchFlags(): string[] {
+  if (typeof (globalThis as { gc?: unknown }).gc === 'function') return [];
+  return ['--expose-gc', ...missingNodeFlags(LINDA_NODE_FLAGS)];
+}
+
+/** Runs this same command again with the missing `flags`; resolves with its exit code. */
+function respawnWith(flags: string[]): Promise<number> {
+  const args = [...flags, ...process.execArgv, ...process.argv.slice(1)];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: 'inherit' });
     child.on('error', reject);
@@ -75,12 +85,13 @@ export function registerBenchCommand(program: Command, io: CliIo): void {
     )
     .option('--write-baseline [file]', `write this run as a baseline (default ${DEFAULT_BASELINE})`)
     .action(async (opts: BenchOptions) => {
-      if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
-        const code = await respawnWithGc();
+      const flags = benchFlags();
+      if (flags.length > 0) {
+        const code = await respawnWith(flags);
         if (code !== 0)
           throw new CliError(
             'BENCH_FAILED',
-            `linda bench (re-run with --expose-gc) exited with code ${code}`,
+            `linda bench (re-run with ${flags.join(' ')}) exited with code ${code}`,
           );
         return;
       }
@@ -93,6 +104,10 @@ export function registerBenchCommand(program: Command, io: CliIo): void {
           'BENCH_MODE_MISMATCH',
           `${opts.baseline} is a ${baseline.mode} baseline and this is a ${mode} run; they cannot be compared (run ${baseline.mode === 'quick' ? 'with' : 'without'} --quick, or write a ${mode} baseline)`,
         );
+      }
+      const missing = missingNodeFlags(LINDA_NODE_FLAGS);
+      if (missing.length > 0) {
+        io.stderr(`note: measuring without ${missing.join(' ')}, which npm start and npm run bench use\n`);
       }
       const progress = progressReporter({
         isTTY: process.stderr.isTTY === true,

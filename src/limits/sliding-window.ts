@@ -11,7 +11,16 @@ import { sleep } from './rate-limit.js';
 export class SlidingWindowLimiter {
   private readonly logs = new Map<string, { times: number[]; head: number }>();
 
-  constructor(readonly limit: RateLimit) {}
+  /**
+   * The window the limiter enforces is a little longer than the limit's: the network times a
+   * message when it arrives, a moment after the limiter let it go, and jitter of a millisecond
+   * between two bursts a window apart would put both in one window on the receiving side.
+   */
+  private readonly windowMs: number;
+
+  constructor(readonly limit: RateLimit) {
+    this.windowMs = limit.durationMs + Math.min(50, Math.ceil(limit.durationMs * 0.02));
+  }
 
   /** Takes one point for `key` now, or tells how long until one frees up. */
   take(key: string, now: number = performance.now()): TakeResult {
@@ -21,7 +30,7 @@ export class SlidingWindowLimiter {
       this.logs.set(key, log);
     }
     // Forget sends that left the window; the log holds at most `points` live entries.
-    const horizon = now - this.limit.durationMs;
+    const horizon = now - this.windowMs;
     while (log.head < log.times.length && log.times[log.head]! <= horizon) log.head++;
     if (log.head > 1024 && log.head * 2 > log.times.length) {
       log.times = log.times.slice(log.head);

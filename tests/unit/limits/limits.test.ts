@@ -44,8 +44,9 @@ describe('SlidingWindowLimiter', () => {
     const limiter = new SlidingWindowLimiter({ points: 2, durationMs: 100 });
     expect(limiter.take('a', 0).ok).toBe(true);
     expect(limiter.take('a', 10).ok).toBe(true);
-    expect(limiter.take('a', 20)).toEqual({ ok: false, retryInMs: 80 });
+    expect(limiter.take('a', 20)).toEqual({ ok: false, retryInMs: 82 }); // 2 % safety margin
     expect(limiter.take('b', 20).ok).toBe(true);
-    expect(limiter.take('a', 100).ok).toBe(true);
+    expect(limiter.take('a', 101).ok).toBe(false);
+    expect(limiter.take('a', 102).ok).toBe(true);
   });
 });

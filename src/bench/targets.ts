@@ -331,7 +331,7 @@ export const TARGETS: readonly Target[] = [
   },
   {
     id: 'gc.max-pause',
-    label: 'GC max pause (whole run, forced gc excluded)',
+    label: 'GC max pause (whole run; forced gc and raw-SQLite reference excluded)',
     scenario: 'gc',
     unit: 'ms',
     kind: 'time',

@@ -147,7 +147,9 @@ export const TARGETS: readonly Target[] = [
     stat: 'p99',
     plan: 50,
     goal: 0.05,
-    tolerance: 1,
+    // A sub-microsecond call: its median doubles with the neighbours' load on a shared 2-core
+    // machine even after calibration, so only a 4× slowdown counts as a regression.
+    tolerance: 3,
   },
   {
     id: 'history.page',

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -6,6 +5,7 @@ import { z } from 'zod';
 import { createAccountContext } from './accounts/account-context.js';
 import { Session } from './accounts/session.js';
 import { CountingCache } from './cache/counting-cache.js';
+import { GroupCommit, groupBy } from './common/group-commit.js';
 import { SandboxNetwork, sandboxConnectorFactory } from './connectors/sandbox/index.js';
 import type { ConnectorFactory } from './connectors/types.js';
 import { type Account, type AccountInput, accountInputSchema, type SessionStatus } from './domain/account.js';
@@ -15,9 +15,9 @@ import {
   type InboundMessage,
   MAX_TEXT_LENGTH,
   type MediaRef,
-  type Message,
   type StatusUpdate,
 } from './domain/message.js';
+import { newMessageId } from './domain/message-id.js';
 import { parse } from './domain/validate.js';
 import { DEFAULTS, type LindaOptions } from './engine-options.js';
 import { KeyedRateLimiter, type RateLimit } from './limits/rate-limit.js';
@@ -34,6 +34,7 @@ import { Composer } from './pipeline/composer.js';
 import type { Context } from './pipeline/context.js';
 import { type HandledEvent, InboundPipeline } from './pipeline/inbound.js';
 import { Outbox } from './queue/outbox.js';
+import { sandboxExchange } from './sandbox-exchange.js';
 import { createMediaStore, type MediaStore } from './storage/media-store.js';
 import { createSqliteStore } from './storage/sqlite/index.js';
 import type { Contact, OutboxRecord, Store } from './storage/types.js';
@@ -51,22 +52,6 @@ const sendRateSchema = z.object({
   points: z.number().int().positive(),
   durationMs: z.number().int().positive(),
 });
-
-const ID_SUFFIX = randomBytes(3).toString('hex').toUpperCase();
-let idCounter = 0;
-
-/**
- * A network id for outbound messages in the style of WhatsApp's own (`3EB0` + 23 hex digits):
- * time, then a counter, then a per-process random part. Ids made later sort later, so the
- * store's unique indexes grow at their right edge instead of dirtying a random page per insert.
- */
-export function newMessageId(): string {
-  idCounter = (idCounter + 1) & 0xffffff;
-  return `3EB0${Date.now().toString(16).toUpperCase().padStart(11, '0')}${idCounter
-    .toString(16)
-    .toUpperCase()
-    .padStart(6, '0')}${ID_SUFFIX}`;
-}
 
 /**
  * The Linda engine: accounts and their sessions, the inbound pipeline, the durable outbox.
@@ -94,8 +79,8 @@ export class Linda implements LindaControl, LindaSandboxControl {
   private readonly dedupeCache: CountingCache<string, true>;
   private readonly errorHandlers = new Set<(err: PipelineError) => void>();
   private readonly handledListeners = new Set<(e: HandledEvent) => void>();
-  private readonly statusBuffer: Array<{ account: string; update: StatusUpdate }> = [];
-  private statusFlush: NodeJS.Immediate | undefined;
+  /** Receipts from the network, written in batches (one transaction per tick). */
+  private readonly statuses: GroupCommit<{ account: string; update: StatusUpdate }, undefined>;
   private defaultAccountId: string | undefined;
   private started = false;
   private startedAt = Date.now();
@@ -141,6 +126,15 @@ export class Linda implements LindaControl, LindaSandboxControl {
       },
       pipelineOpts,
     );
+    this.statuses = new GroupCommit(async (items) => {
+      for (const [account, list] of groupBy(items, (i) => i.account)) {
+        await this.store.updateMessageStatuses(
+          account,
+          list.map(({ update }) => ({ id: update.id, status: update.status })),
+        );
+      }
+      return new Array<undefined>(items.length);
+    });
     if (options.builtins !== false) registerBuiltins(this.bot);
   }
 
@@ -184,7 +178,7 @@ export class Linda implements LindaControl, LindaSandboxControl {
     this.sessions.clear();
     await this.inbound.idle();
     await this.outbox.close();
-    this.flushStatuses();
+    await this.statuses.drain().catch(() => {}); // failures were logged when they happened
     await this.store.close();
   }
 
@@ -383,60 +377,10 @@ export class Linda implements LindaControl, LindaSandboxControl {
         `account "${account}" is not on the in-process sandbox network`,
       );
     }
-    const deadline = Date.now() + (opts.waitMs ?? 2_000);
-    const id = `SBX${randomBytes(8).toString('hex').toUpperCase()}`;
-    const handled = this.waitForHandled(account, id, deadline - Date.now());
-    let inbound: Message | undefined;
-    try {
-      await this.sandbox.say(account, valid.from, { id, body: valid.text });
-      inbound = await this.store.getMessage(account, 'in', id);
-    } finally {
-      if (inbound === undefined) handled.cancel();
-    }
-    if (inbound === undefined)
-      throw new LindaError('INTERNAL', 'sandbox message was acknowledged but not stored');
-    const event = await handled.event;
-    const ids = new Set((event?.replies ?? []).map((r) => r.message.id));
-    const delivered =
-      ids.size === 0
-        ? []
-        : await this.sandbox
-            .waitForDeliveries((d) => d.account === account && ids.has(d.id), {
-              count: ids.size,
-              timeoutMs: Math.max(1, deadline - Date.now()),
-            })
-            .catch(() => this.sandbox.deliveries({ account }).filter((d) => ids.has(d.id)));
-    const replies = delivered
-      .filter((d) => ids.has(d.id))
-      .map((d) => ({ id: d.id, to: d.to, body: d.body, kind: d.kind }));
-    return { inbound, replies };
+    return sandboxExchange(this, account, valid.from, valid.text, Date.now() + (opts.waitMs ?? 2_000));
   }
 
   // --- internals ----------------------------------------------------------------------------
-
-  /**
-   * The handled event of one message, or undefined after `ms` or on `cancel()`; leaves no
-   * listener or timer behind either way.
-   */
-  private waitForHandled(
-    account: string,
-    id: string,
-    ms: number,
-  ): { event: Promise<HandledEvent | undefined>; cancel: () => void } {
-    let done: (event: HandledEvent | undefined) => void = () => {};
-    const event = new Promise<HandledEvent | undefined>((resolve) => {
-      const off = this.onHandled((e) => {
-        if (e.message.account === account && e.message.id === id) done(e);
-      });
-      const timer = setTimeout(() => done(undefined), Math.max(0, ms));
-      done = (e) => {
-        clearTimeout(timer);
-        off();
-        resolve(e);
-      };
-    });
-    return { event, cancel: () => done(undefined) };
-  }
 
   private async openSession(account: Account): Promise<void> {
     const factory = this.connectors[account.connector];
@@ -496,25 +440,9 @@ export class Linda implements LindaControl, LindaSandboxControl {
   }
 
   private queueStatus(account: string, update: StatusUpdate): void {
-    this.statusBuffer.push({ account, update });
-    this.statusFlush ??= setImmediate(() => this.flushStatuses());
-  }
-
-  private flushStatuses(): void {
-    if (this.statusFlush !== undefined) clearImmediate(this.statusFlush);
-    this.statusFlush = undefined;
-    if (this.statusBuffer.length === 0) return;
-    const byAccount = new Map<string, Array<{ id: string; status: StatusUpdate['status'] }>>();
-    for (const { account, update } of this.statusBuffer.splice(0)) {
-      const list = byAccount.get(account) ?? [];
-      list.push({ id: update.id, status: update.status });
-      byAccount.set(account, list);
-    }
-    for (const [account, updates] of byAccount) {
-      this.store.updateMessageStatuses(account, updates).catch((err: unknown) => {
-        this.logger.error({ err, account }, 'could not record message statuses');
-      });
-    }
+    this.statuses.add({ account, update }).catch((err: unknown) => {
+      this.logger.error({ err, account, id: update.id }, 'could not record a message status');
+    });
   }
 
   private withLiveStatus(account: Account): Account {

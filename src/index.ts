@@ -17,7 +17,8 @@ export type {
   SendReceipt,
 } from './connectors/types.js';
 export * from './domain/index.js';
-export { createLinda, Linda, newMessageId } from './engine.js';
+export { newMessageId } from './domain/message-id.js';
+export { createLinda, Linda } from './engine.js';
 export type { LindaOptions } from './engine-options.js';
 export type * from './linda-api.js';
 export {

@@ -1,4 +1,4 @@
-import { Fifo } from './fifo.js';
+import { Fifo } from '../common/fifo.js';
 
 /**
  * Runs tasks in arrival order per key (a chat) and different keys in parallel, at most

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { CountingCache } from '../cache/counting-cache.js';
+import { Fifo } from '../common/fifo.js';
+import { GroupCommit, groupBy } from '../common/group-commit.js';
 import type { Account } from '../domain/account.js';
 import { LindaError, PipelineError } from '../domain/errors.js';
 import { type InboundMessage, type Message, type MessageStatus, messageSchema } from '../domain/message.js';
@@ -9,8 +11,6 @@ import type { OutboxRecord, Store } from '../storage/types.js';
 import { ChatQueue } from './chat-queue.js';
 import { type MiddlewareFn, run } from './composer.js';
 import { Context, type ReplyApi } from './context.js';
-import { Fifo } from './fifo.js';
-import { GroupCommit } from './group-commit.js';
 
 /** Tuning of the inbound path. */
 export interface InboundOptions {
@@ -205,15 +205,14 @@ export class InboundPipeline {
   private async writeHandled(
     items: Array<{ account: string; id: string; status: MessageStatus }>,
   ): Promise<undefined[]> {
-    const groups = new Map<string, { account: string; status: MessageStatus; ids: string[] }>();
-    for (const item of items) {
-      const key = `${item.account}\n${item.status}`;
-      const group = groups.get(key);
-      if (group === undefined)
-        groups.set(key, { account: item.account, status: item.status, ids: [item.id] });
-      else group.ids.push(item.id);
+    for (const group of groupBy(items, (i) => `${i.account}\n${i.status}`).values()) {
+      const { account, status } = group[0]!;
+      await this.deps.store.markHandled(
+        account,
+        group.map((i) => i.id),
+        status,
+      );
     }
-    for (const g of groups.values()) await this.deps.store.markHandled(g.account, g.ids, g.status);
     return new Array<undefined>(items.length);
   }
 }

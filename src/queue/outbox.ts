@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
+import { GroupCommit, groupBy } from '../common/group-commit.js';
 import type { SendReceipt } from '../connectors/types.js';
 import type { OutboundMessage } from '../domain/message.js';
 import type { RateLimit } from '../limits/rate-limit.js';
 import { SlidingWindowLimiter } from '../limits/sliding-window.js';
-import { GroupCommit } from '../pipeline/group-commit.js';
 import type { OutboxInput, OutboxRecord, Store } from '../storage/types.js';
 import { AccountSender, type SenderOptions, type SettledListener } from './sender.js';
 
@@ -83,20 +83,18 @@ export class Outbox {
   }
 
   private async write(items: Array<{ account: string; input: OutboxInput }>): Promise<OutboxRecord[]> {
-    const byAccount = new Map<string, number[]>();
-    items.forEach((item, i) => {
-      const list = byAccount.get(item.account);
-      if (list === undefined) byAccount.set(item.account, [i]);
-      else list.push(i);
-    });
+    const byAccount = groupBy(
+      items.map((item, index) => ({ ...item, index })),
+      (item) => item.account,
+    );
     const results = new Array<OutboxRecord>(items.length);
-    for (const [account, indexes] of byAccount) {
+    for (const [account, group] of byAccount) {
       const records = await this.store.enqueueOutbound(
         account,
-        indexes.map((i) => items[i]!.input),
+        group.map((item) => item.input),
       );
-      indexes.forEach((itemIndex, k) => {
-        results[itemIndex] = records[k]!;
+      group.forEach((item, k) => {
+        results[item.index] = records[k]!;
       });
       this.senders.get(account)?.wake();
     }

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
+import { groupBy } from '../common/group-commit.js';
 import type { SendReceipt } from '../connectors/types.js';
 import { ConnectorError, errorMessage } from '../domain/errors.js';
 import type { OutboundMessage } from '../domain/message.js';
@@ -84,12 +85,7 @@ export class AccountSender {
     if (this.abort.signal.aborted) return 0;
     const rows = await this.store.claimOutbound(this.account, this.opts.batch, Date.now());
     if (rows.length === 0) return 0;
-    const byRecipient = new Map<string, OutboxRecord[]>();
-    for (const row of rows) {
-      const list = byRecipient.get(row.message.to);
-      if (list === undefined) byRecipient.set(row.message.to, [row]);
-      else list.push(row);
-    }
+    const byRecipient = groupBy(rows, (row) => row.message.to);
     const outcomes: Outcome[] = [];
     await Promise.all([...byRecipient.values()].map((list) => this.sendInOrder(list, outcomes)));
     await this.store.settleOutbound(this.account, outcomes);

@@ -65,3 +65,15 @@ export class GroupCommit<T, R> {
     }
   }
 }
+
+/** Groups `items` by `key`, keeping the first-seen order of keys and the order within each. */
+export function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group === undefined) groups.set(k, [item]);
+    else group.push(item);
+  }
+  return groups;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupCommit } from '../../../src/pipeline/group-commit.js';
+import { GroupCommit } from '../../../src/common/group-commit.js';
 
 describe('GroupCommit', () => {
   it('writes everything added in one tick as one batch and resolves each caller with its own result', async () => {

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { z } from 'zod';
 import { createAccountContext } from './accounts/account-context.js';
+import { AuthCipher, createAuthStateStore } from './accounts/auth-state.js';
 import { Session } from './accounts/session.js';
 import { CountingCache } from './cache/counting-cache.js';
 import { GroupCommit, groupBy } from './common/group-commit.js';
 import { SandboxNetwork, sandboxConnectorFactory } from './connectors/sandbox/index.js';
-import type { ConnectorFactory } from './connectors/types.js';
+import type { Connector, ConnectorFactory } from './connectors/types.js';
 import { type Account, type AccountInput, accountInputSchema, type SessionStatus } from './domain/account.js';
 import { LindaError, type PipelineError } from './domain/errors.js';
 import {
@@ -78,6 +79,7 @@ export class Linda implements LindaControl, LindaSandboxControl {
   private readonly contactCache: CountingCache<string, Contact>;
   private readonly dedupeCache: CountingCache<string, true>;
   private readonly errorHandlers = new Set<(err: PipelineError) => void>();
+  private readonly linkingInfo = new Map<string, { qr?: string; pairingCode?: string }>();
   private readonly handledListeners = new Set<(e: HandledEvent) => void>();
   /** Receipts from the network, written in batches (one transaction per tick). */
   private readonly statuses: GroupCommit<{ account: string; update: StatusUpdate }, undefined>;
@@ -86,7 +88,9 @@ export class Linda implements LindaControl, LindaSandboxControl {
   private startedAt = Date.now();
   private readonly outboxRate: RateLimit;
 
-  constructor(private readonly options: LindaOptions & { store: Store; media: MediaStore }) {
+  constructor(
+    private readonly options: LindaOptions & { store: Store; media: MediaStore; cipher: AuthCipher },
+  ) {
     this.store = options.store;
     this.media = options.media;
     this.logger = options.logger ?? pino({ level: 'silent' });
@@ -190,6 +194,16 @@ export class Linda implements LindaControl, LindaSandboxControl {
   /** Entry point for connectors: stores one inbound message; resolves once it is durable. */
   ingest(account: string, message: InboundMessage): Promise<boolean> {
     return this.inbound.ingest(account, message);
+  }
+
+  /** The QR code or pairing code an account is waiting on, while it links a device. */
+  linking(id: string): { qr?: string; pairingCode?: string } | undefined {
+    return this.linkingInfo.get(id);
+  }
+
+  /** The live connector of an account (webhook routing); undefined while it is not connected. */
+  connector(id: string): Connector | undefined {
+    return this.sessions.get(id)?.connector;
   }
 
   /** The live session of an account (for diagnostics and tests). */
@@ -408,9 +422,19 @@ export class Linda implements LindaControl, LindaSandboxControl {
         },
         status: (id, update) => this.queueStatus(id, update),
         statusChanged: (id, status, error) => this.sessionStatusChanged(id, status, error),
+        linking: (id, info) => {
+          if (info === undefined) this.linkingInfo.delete(id);
+          else this.linkingInfo.set(id, info);
+        },
       },
       { ...DEFAULTS.session, ...this.options.session },
       this.logger,
+      {
+        auth: createAuthStateStore(this.store, account.id, this.options.cipher),
+        media: this.media,
+        getMessage: (direction, id) => this.store.getMessage(account.id, direction, id),
+        logger: this.logger.child({ account: account.id, connector: account.connector }),
+      },
     );
     this.sessions.set(account.id, session);
     const rate =
@@ -423,6 +447,7 @@ export class Linda implements LindaControl, LindaSandboxControl {
 
   private async closeSession(id: string): Promise<void> {
     const session = this.sessions.get(id);
+    this.linkingInfo.delete(id);
     if (session === undefined) return;
     this.sessions.delete(id);
     await this.outbox.detach(id);
@@ -467,5 +492,5 @@ export async function createLinda(options: LindaOptions): Promise<Linda> {
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
   const store = options.store ?? createSqliteStore({ path: join(dataDir!, 'linda.db') });
   const media = options.media ?? createMediaStore({ dir: join(dataDir!, 'media') });
-  return new Linda({ ...options, store, media });
+  return new Linda({ ...options, store, media, cipher: AuthCipher.fromEnvironment(dataDir) });
 }

@@ -1,6 +1,12 @@
 import type { Logger } from 'pino';
-import type { Connector, ConnectorFactory, ConnectorSink, SendReceipt } from '../connectors/types.js';
-import type { Account, SessionStatus } from '../domain/account.js';
+import type {
+  Connector,
+  ConnectorContext,
+  ConnectorFactory,
+  ConnectorSink,
+  SendReceipt,
+} from '../connectors/types.js';
+import type { Account, SessionStatus, TerminalSessionStatus } from '../domain/account.js';
 import { ConnectorError, errorMessage } from '../domain/errors.js';
 import type { InboundMessage, OutboundMessage, StatusUpdate } from '../domain/message.js';
 import { type BackoffPolicy, backoffDelay } from '../limits/backoff.js';
@@ -17,7 +23,11 @@ export interface SessionHooks {
   inbound(account: string, message: InboundMessage): Promise<void>;
   status(account: string, update: StatusUpdate): void;
   statusChanged(account: string, status: SessionStatus, error?: string): void;
+  linking(account: string, info: { qr?: string; pairingCode?: string } | undefined): void;
 }
+
+/** What a session hands its connector besides the account itself. */
+export type SessionServices = Omit<ConnectorContext, 'account' | 'phone' | 'config'>;
 
 /**
  * The live connection of one account: created → starting → ready → stopped / failed.
@@ -26,7 +36,7 @@ export interface SessionHooks {
  */
 export class Session {
   private state: SessionStatus = 'created';
-  private connector: Connector | undefined;
+  private connector_: Connector | undefined;
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
   private stopped = false;
@@ -39,6 +49,7 @@ export class Session {
     private readonly hooks: SessionHooks,
     private readonly policy: SessionPolicy,
     private readonly logger: Logger,
+    private readonly services: SessionServices,
   ) {}
 
   get status(): SessionStatus {
@@ -67,8 +78,8 @@ export class Session {
     this.generation++;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    const connector = this.connector;
-    this.connector = undefined;
+    const connector = this.connector_;
+    this.connector_ = undefined;
     if (connector !== undefined) {
       try {
         await connector.disconnect();
@@ -79,9 +90,14 @@ export class Session {
     this.setState('stopped');
   }
 
+  /** The live connector (for webhook routing); undefined while disconnected. */
+  get connector(): Connector | undefined {
+    return this.connector_;
+  }
+
   /** Sends through the connector; a session that is not ready fails retryably. */
   async send(message: OutboundMessage): Promise<SendReceipt> {
-    const connector = this.connector;
+    const connector = this.connector_;
     if (this.state !== 'ready' || connector === undefined) {
       throw new ConnectorError('send', `session ${this.account.id} is ${this.state}`, {
         retryable: true,
@@ -97,6 +113,7 @@ export class Session {
     let connector: Connector;
     try {
       connector = this.factory({
+        ...this.services,
         account: this.account.id,
         phone: this.account.phone,
         config: this.account.config,
@@ -107,7 +124,7 @@ export class Session {
       this.setState('failed', errorMessage(err));
       return;
     }
-    this.connector = connector;
+    this.connector_ = connector;
     try {
       await connector.connect(this.sinkFor(generation));
       if (generation !== this.generation) return;
@@ -135,25 +152,37 @@ export class Session {
           this.failures = 0;
           this.setState('ready');
         } else if (state === 'closed') {
-          void this.failed(info?.error ?? new Error('connection closed'), info?.retryable ?? true);
+          void this.failed(
+            info?.error ?? new Error('connection closed'),
+            info?.retryable ?? true,
+            info?.status,
+          );
         }
+      },
+      linking: (info) => {
+        if (live()) this.hooks.linking(this.account.id, info);
       },
     };
   }
 
-  private async failed(error: Error, retryable: boolean): Promise<void> {
+  private async failed(
+    error: Error,
+    retryable: boolean,
+    parkAs: TerminalSessionStatus = 'failed',
+  ): Promise<void> {
     this.generation++;
     this.failures++;
-    const connector = this.connector;
-    this.connector = undefined;
+    const connector = this.connector_;
+    this.connector_ = undefined;
     if (connector !== undefined) await connector.disconnect().catch(() => {});
     if (this.stopped) return;
     if (!retryable || this.failures >= this.policy.maxFailures) {
+      const status = retryable ? 'failed' : parkAs;
       this.logger.error(
         { account: this.account.id, failures: this.failures, err: error },
-        'session parked as failed',
+        `session parked as ${status}`,
       );
-      this.setState('failed', error.message);
+      this.setState(status, error.message);
       return;
     }
     const delay = backoffDelay(this.policy.backoff, this.failures);

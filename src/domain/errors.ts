@@ -78,15 +78,24 @@ export class ConnectorError extends LindaError {
   readonly operation: string;
   /** Whether retrying the same operation later may succeed. */
   readonly retryable: boolean;
+  /** The network asked to wait this long before retrying (throughput limits, pair rate). */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     operation: string,
     message: string,
-    opts: { retryable?: boolean; code?: ErrorCode; cause?: unknown } = {},
+    opts: {
+      retryable?: boolean;
+      retryAfterMs?: number;
+      code?: ErrorCode;
+      cause?: unknown;
+      details?: Record<string, unknown>;
+    } = {},
   ) {
-    super(opts.code ?? 'CONNECTOR_FAILED', message, { operation }, { cause: opts.cause });
+    super(opts.code ?? 'CONNECTOR_FAILED', message, { operation, ...opts.details }, { cause: opts.cause });
     this.operation = operation;
     this.retryable = opts.retryable ?? true;
+    this.retryAfterMs = opts.retryAfterMs;
   }
 }
 

@@ -121,7 +121,12 @@ export class AccountSender {
     const retryable = !(err instanceof ConnectorError) || err.retryable;
     if (!retryable) return { seq: row.seq, state: 'failed', error };
     if (row.attempts >= this.opts.maxAttempts) return { seq: row.seq, state: 'dead', error };
-    const nextAttemptAt = Date.now() + backoffDelay(this.opts.backoff, row.attempts);
+    // The network may ask for a longer wait (throughput limits, pair rate) than our backoff.
+    const wait = Math.max(
+      backoffDelay(this.opts.backoff, row.attempts),
+      err instanceof ConnectorError ? (err.retryAfterMs ?? 0) : 0,
+    );
+    const nextAttemptAt = Date.now() + wait;
     this.logger.warn(
       { account: this.account, seq: row.seq, attempts: row.attempts, error },
       'send failed; will retry',

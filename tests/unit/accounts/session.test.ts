@@ -4,6 +4,7 @@ import { Session, type SessionHooks } from '../../../src/accounts/session.js';
 import { createSandboxConnector, SandboxNetwork } from '../../../src/connectors/sandbox/index.js';
 import type { ConnectorFactory, ConnectorSink } from '../../../src/connectors/types.js';
 import type { Account, SessionStatus } from '../../../src/domain/account.js';
+import { testServices } from '../../support/connector-context.js';
 
 const logger = pino({ level: 'silent' });
 const account: Account = {
@@ -24,6 +25,7 @@ function hooks(): SessionHooks & { statuses: SessionStatus[] } {
     inbound: async () => {},
     status: () => {},
     statusChanged: (_id, s) => void statuses.push(s),
+    linking: () => {},
   };
 }
 
@@ -49,7 +51,14 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('Session', () => {
   it('goes created → starting → ready → stopped', async () => {
     const h = hooks();
-    const s = new Session(account, createSandboxConnector(new SandboxNetwork()), h, policy, logger);
+    const s = new Session(
+      account,
+      createSandboxConnector(new SandboxNetwork()),
+      h,
+      policy,
+      logger,
+      testServices(),
+    );
     expect(s.status).toBe('created');
     await s.start();
     expect(s.status).toBe('ready');
@@ -60,7 +69,7 @@ describe('Session', () => {
   it('reconnects with backoff after failed connects and becomes ready', async () => {
     const h = hooks();
     const f = flakyFactory(2);
-    const s = new Session(account, f, h, policy, logger);
+    const s = new Session(account, f, h, policy, logger, testServices());
     await s.start();
     expect(s.status).toBe('starting');
     expect(s.hasTimer).toBe(true);
@@ -73,7 +82,7 @@ describe('Session', () => {
   it('parks as failed after maxFailures in a row instead of looping, with no timer left', async () => {
     const h = hooks();
     const f = flakyFactory(1_000);
-    const s = new Session(account, f, h, policy, logger);
+    const s = new Session(account, f, h, policy, logger, testServices());
     await s.start();
     for (let i = 0; i < 100 && s.status !== 'failed'; i++) await wait(5);
     expect(s.status).toBe('failed');
@@ -84,7 +93,7 @@ describe('Session', () => {
 
   it('a retryable close from the connector reconnects; a non-retryable one parks it', async () => {
     const f = flakyFactory(0);
-    const s = new Session(account, f, hooks(), policy, logger);
+    const s = new Session(account, f, hooks(), policy, logger, testServices());
     await s.start();
     f.sinks[0]!.connection('closed', { error: new Error('network lost'), retryable: true });
     for (let i = 0; i < 100 && f.attempts < 2; i++) await wait(5);
@@ -101,7 +110,7 @@ describe('Session', () => {
     const h = hooks();
     let statusCalls = 0;
     h.status = () => void statusCalls++;
-    const s = new Session(account, f, h, policy, logger);
+    const s = new Session(account, f, h, policy, logger, testServices());
     await s.start();
     expect(s.hasTimer).toBe(true);
     await s.stop();
@@ -112,7 +121,7 @@ describe('Session', () => {
   });
 
   it('sending while not ready fails retryably with SESSION_NOT_READY', async () => {
-    const s = new Session(account, flakyFactory(1_000), hooks(), policy, logger);
+    const s = new Session(account, flakyFactory(1_000), hooks(), policy, logger, testServices());
     await expect(
       s.send({ account: 'acme', id: 'X', to: '+15550001', kind: 'text', body: 'hi' }),
     ).rejects.toMatchObject({
@@ -120,5 +129,23 @@ describe('Session', () => {
       retryable: true,
     });
     await s.stop();
+  });
+});
+
+describe('Session terminal states', () => {
+  it('a non-retryable close parks the session in the status the connector names, without reconnecting', async () => {
+    const f = flakyFactory(0);
+    const h = hooks();
+    const s = new Session(account, f, h, policy, logger, testServices());
+    await s.start();
+    f.sinks[0]!.connection('closed', {
+      error: new Error('device removed'),
+      retryable: false,
+      status: 'logged_out',
+    });
+    await wait(30);
+    expect(s.status).toBe('logged_out');
+    expect(f.attempts).toBe(1);
+    expect(s.hasTimer).toBe(false);
   });
 });

@@ -60,6 +60,11 @@ export class FakeSink implements ConnectorSink {
     this.#notify();
   }
 
+  linking(info: { qr?: string; pairingCode?: string } | undefined): void {
+    this.events.push(`linking:${info === undefined ? 'done' : 'waiting'}`);
+    this.#notify();
+  }
+
   /** Resolves once `check()` holds, re-checking after every recorded call. */
   async until(check: () => boolean, timeoutMs = 2_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;

@@ -6,14 +6,12 @@ import {
 } from '../../../../src/connectors/sandbox/index.js';
 import type { ConnectorContext } from '../../../../src/connectors/types.js';
 import { ConnectorError } from '../../../../src/domain/errors.js';
+import { testContext } from '../../../support/connector-context.js';
 import { FakeSink } from './fake-sink.js';
 
 const ALICE = '+15550001111';
-const ctx = (account = 'demo', config: Record<string, unknown> = {}): ConnectorContext => ({
-  account,
-  phone: undefined,
-  config,
-});
+const ctx = (account = 'demo', config: Record<string, unknown> = {}): ConnectorContext =>
+  testContext(account, config);
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('createSandboxConnector (in-process)', () => {

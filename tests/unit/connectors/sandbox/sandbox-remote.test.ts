@@ -9,6 +9,7 @@ import {
 } from '../../../../src/connectors/sandbox/index.js';
 import type { Connector } from '../../../../src/connectors/types.js';
 import { ConnectorError } from '../../../../src/domain/errors.js';
+import { testContext } from '../../../support/connector-context.js';
 import { FakeSink } from './fake-sink.js';
 
 const ALICE = '+15550001111';
@@ -248,11 +249,7 @@ describe('remote sandbox over loopback', () => {
   it('sandboxConnectorFactory picks the remote connector for a tcp:// config.url', async () => {
     await setup();
     const local = new SandboxNetwork();
-    const connector = sandboxConnectorFactory(local)({
-      account: 'demo',
-      phone: undefined,
-      config: { url: server.url },
-    });
+    const connector = sandboxConnectorFactory(local)(testContext('demo', { url: server.url }));
     connectors.push(connector);
     await connector.connect(new FakeSink());
     expect(net.attachedAccounts()).toEqual(['demo']);

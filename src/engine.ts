@@ -439,7 +439,7 @@ export class Linda implements LindaControl, LindaSandboxControl {
     this.sessions.set(account.id, session);
     const rate =
       account.config.sendRate === undefined
-        ? this.outboxRate
+        ? (factory.defaultSendRate ?? this.outboxRate)
         : parse(sendRateSchema, account.config.sendRate, 'config.sendRate');
     await this.outbox.attach(account.id, (message) => session.send(message), rate);
     await session.start();

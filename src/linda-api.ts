@@ -55,6 +55,8 @@ export interface LindaControl {
   /** Context for `id`, or for the default account when omitted (NO_DEFAULT_ACCOUNT if none). */
   use(id?: string): AccountContext;
   status(): Promise<EngineStatus>;
+  /** The QR code or pairing code an account is waiting on while it links a device, if any. */
+  linking(id: string): { qr?: string; pairingCode?: string } | undefined;
 }
 
 /** What `sandboxSay` returns: the stored inbound message and the replies the bot sent to it. */

@@ -92,5 +92,10 @@ export function isWebhookReceiver(c: unknown): c is WebhookReceiver {
   );
 }
 
-/** Builds a connector for one account. Registered by kind in the engine. */
-export type ConnectorFactory = (ctx: ConnectorContext) => Connector;
+/**
+ * Builds a connector for one account. Registered by kind in the engine. `defaultSendRate` is the
+ * pacing the engine applies to this kind's accounts unless `config.sendRate` says otherwise.
+ */
+export type ConnectorFactory = ((ctx: ConnectorContext) => Connector) & {
+  defaultSendRate?: { points: number; durationMs: number };
+};

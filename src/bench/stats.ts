@@ -85,16 +85,7 @@ export function histogram(
 }
 
 /** A small seeded PRNG (mulberry32) so every run draws the same workload. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../connectors/sandbox/seeded-random.js';
 
 /**
  * A Zipf sampler over ranks 0..n-1 (rank 0 most popular) with exponent `s`.

@@ -152,38 +152,8 @@ export class Ledger {
   }
 }
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-/** Draws ranks 0..n-1 with probability ∝ 1 / (rank + 1)^exponent. */
-export function zipf(n: number, exponent: number, random: () => number): () => number {
-  const cdf: number[] = [];
-  let total = 0;
-  for (let k = 1; k <= n; k++) {
-    total += 1 / k ** exponent;
-    cdf.push(total);
-  }
-  return () => {
-    const x = random() * total;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cdf[mid]! < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-}
+/** The bench's seeded PRNG and Zipf sampler, so the suites and `linda bench` draw alike. */
+export { seededRandom, zipf } from '../../src/bench/stats.js';
 
 /** JS-visible memory: V8 heap plus ArrayBuffers (Buffers live outside the heap). */
 export function jsMemory(): number {

@@ -7,6 +7,7 @@ import { registerAccountRoutes } from './routes/accounts.js';
 import { registerMessageRoutes } from './routes/messages.js';
 import { registerSandboxRoutes } from './routes/sandbox.js';
 import { registerHealthRoute, registerStatusRoutes } from './routes/status.js';
+import { registerWebhookRoutes } from './routes/webhooks.js';
 
 /** Largest accepted request body: a maximal text (65,536 characters of up to 4 UTF-8 bytes) fits. */
 export const DEFAULT_BODY_LIMIT = 300 * 1024;
@@ -41,6 +42,7 @@ export function buildServer(linda: LindaApi, opts: ServerOptions): FastifyInstan
   acceptEmptyJsonBodies(app);
   installAuth(app, opts.apiKey);
   registerHealthRoute(app);
+  registerWebhookRoutes(app, linda);
   app.register(
     (v1, _opts, done) => {
       registerAccountRoutes(v1, linda);

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { e164 } from '../../domain/message.js';
+import { parse } from '../../domain/validate.js';
+import type { ConnectorContext, ConnectorFactory } from '../types.js';
+import { BaileysConnector } from './connector.js';
+import type { BaileysConfig, BaileysConnectorOptions } from './types.js';
+
+export { BaileysConnector } from './connector.js';
+export type { BaileysConfig, BaileysConnectorOptions, BaileysSocket } from './types.js';
+
+const configSchema = z
+  .object({
+    pairingPhone: e164.optional(),
+    linkTimeoutMs: z.number().int().min(10_000).max(3_600_000).default(180_000),
+    maxMediaBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024 * 1024),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  })
+  .passthrough();
+
+/** Reads a Baileys account's `config` (throws VALIDATION_FAILED). */
+export function baileysConfig(config: Record<string, unknown>): BaileysConfig {
+  return parse(configSchema, config, 'config');
+}
+
+/** A Baileys connector with internal seams (tests pass a fake socket factory). */
+export function createBaileysConnector(
+  ctx: ConnectorContext,
+  options: BaileysConnectorOptions = {},
+): BaileysConnector {
+  return new BaileysConnector(ctx, baileysConfig(ctx.config), options);
+}
+
+/**
+ * WhatsApp Web multi-device accounts (`connector: "baileys"`). Sends are paced at one a second per
+ * account by default: WhatsApp bans numbers that send like bots.
+ * @example
+ *   const linda = createLinda({ dataDir, connectors: { baileys: baileysConnectorFactory } });
+ */
+export const baileysConnectorFactory: ConnectorFactory = Object.assign(
+  (ctx: ConnectorContext) => createBaileysConnector(ctx),
+  { defaultSendRate: { points: 1, durationMs: 1_000 } },
+);

@@ -26,6 +26,11 @@ export const cloudConfigSchema = z.object({
     .transform((u) => u.replace(/\/+$/, ''))
     .default(DEFAULT_BASE_URL),
   maxMediaBytes: z.number().int().positive().default(DEFAULT_MAX_MEDIA_BYTES),
+  /** Pacing of sends (read by the engine); the Cloud API allows at most 1,000 messages a second. */
+  sendRate: z
+    .object({ points: z.number().int().positive(), durationMs: z.number().int().positive() })
+    .refine((r) => (r.points * 1000) / r.durationMs <= 1000, 'must not exceed 1,000 messages a second')
+    .optional(),
   /** Milliseconds before a Graph API call is abandoned (retryably). */
   timeoutMs: z.number().int().positive().max(600_000).default(30_000),
 });

@@ -91,12 +91,20 @@ export class CloudConnector implements Connector, WebhookReceiver {
   }
 
   async send(message: OutboundMessage): Promise<SendReceipt> {
-    const earlier = await this.ctx.auth.load([sentKey(message.id)]);
+    const keys = [
+      sentKey(message.id),
+      ...(message.quotedId === undefined ? [] : [sentKey(message.quotedId)]),
+    ];
+    const earlier = await this.ctx.auth.load(keys);
     const known = earlier.get(sentKey(message.id));
     if (known !== undefined) return { id: known.toString('utf8'), timestamp: Date.now() };
+    // Quoting one of Linda's own messages: the Cloud API knows it by its wamid.
+    const quotedWamid = message.quotedId === undefined ? undefined : earlier.get(sentKey(message.quotedId));
+    const toSend =
+      quotedWamid === undefined ? message : { ...message, quotedId: quotedWamid.toString('utf8') };
 
     const media = message.media === undefined ? undefined : await this.upload(message.media);
-    const body = outboundBody(message, media);
+    const body = outboundBody(toSend, media);
     let answer: unknown;
     try {
       answer = await this.graph.postJson('send', `${this.config.phoneNumberId}/messages`, body);
@@ -155,17 +163,47 @@ export class CloudConnector implements Connector, WebhookReceiver {
     message: CloudMessage,
     value: CloudChangeValue,
   ): Promise<InboundMessage | undefined> {
+    const mapped = await this.withMedia(message, value);
+    if (mapped === undefined) return undefined;
+    // Replies and reactions to Linda's own messages name them by wamid; handlers know the Linda id.
+    if (mapped.quotedId !== undefined) {
+      mapped.quotedId = (await this.lindaIdOf(mapped.quotedId)) ?? mapped.quotedId;
+    }
+    const target = mapped.meta?.targetId;
+    if (typeof target === 'string' && mapped.meta !== undefined) {
+      mapped.meta.targetId = (await this.lindaIdOf(target)) ?? target;
+    }
+    return mapped;
+  }
+
+  private async withMedia(
+    message: CloudMessage,
+    value: CloudChangeValue,
+  ): Promise<InboundMessage | undefined> {
     const found = mediaOf(message);
-    if (found?.media.id === undefined) return toInbound(message, value);
+    if (found?.media.id === undefined || typeof message.id !== 'string') return toInbound(message, value);
+    // A redelivery of a message already stored: the engine drops it, so do not download again.
+    if ((await this.ctx.getMessage('in', message.id)) !== undefined) return toInbound(message, value);
     try {
       const ref = await this.download(found.media.id, found.media.mime_type ?? 'application/octet-stream');
       return toInbound(message, value, { ref });
     } catch (err) {
+      if (isAuthFailure(err)) this.authFailed(err);
       // Retryable (network, 5xx): fail the webhook so Meta redelivers. Otherwise keep the message.
       if (err instanceof ConnectorError && err.retryable) throw err;
       this.ctx.logger.warn({ err, id: message.id }, 'could not download inbound media');
       return toInbound(message, value, { error: errorMessage(err) });
     }
+  }
+
+  /** The Linda id of a message Linda sent as `wamid`, if it is one. */
+  private async lindaIdOf(wamid: string): Promise<string | undefined> {
+    const cached = this.toLinda.get(wamid);
+    if (cached !== undefined) return cached;
+    const stored = await this.ctx.auth.load([wamidKey(wamid)]).catch(() => new Map<string, Buffer>());
+    const id = stored.get(wamidKey(wamid))?.toString('utf8');
+    if (id !== undefined) this.toLinda.set(wamid, id);
+    return id;
   }
 
   private async download(mediaId: string, mime: string): Promise<MediaRef> {
@@ -180,12 +218,7 @@ export class CloudConnector implements Connector, WebhookReceiver {
     const update = toStatus(status);
     if (update === undefined) return;
     const wamid = update.id;
-    let id = this.toLinda.get(wamid);
-    if (id === undefined) {
-      const stored = await this.ctx.auth.load([wamidKey(wamid)]).catch(() => new Map<string, Buffer>());
-      id = stored.get(wamidKey(wamid))?.toString('utf8');
-      if (id !== undefined) this.toLinda.set(wamid, id);
-    }
+    const id = await this.lindaIdOf(wamid);
     // Messages Linda did not send keep their wamid; the engine ignores ids it does not know.
     sink.status({ ...update, id: id ?? wamid });
   }

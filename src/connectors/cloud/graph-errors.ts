@@ -64,7 +64,6 @@ export function mapGraphError(
     return new ConnectorError(operation, `access token rejected by the Cloud API: ${graphMessage}`, {
       retryable: true,
       retryAfterMs: AUTH_RETRY_MS,
-      code: 'UNAUTHORIZED',
       details: { ...details, authFailed: true },
     });
   }

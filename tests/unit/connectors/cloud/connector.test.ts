@@ -79,6 +79,15 @@ describe('cloud connector: config', () => {
     );
   });
 
+  it('refuses a sendRate above the Cloud API limit of 1,000 messages a second', () => {
+    const config = graph.config({ sendRate: { points: 2000, durationMs: 1000 } });
+    expect(() => cloudConnectorFactory(testContext('x', config))).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    );
+    const ok = graph.config({ sendRate: { points: 1000, durationMs: 1000 } });
+    expect(() => cloudConnectorFactory(testContext('x', ok))).not.toThrow();
+  });
+
   it('sends at 80 messages a second unless the account says otherwise', () => {
     expect(cloudConnectorFactory.defaultSendRate).toEqual({ points: 80, durationMs: 1000 });
   });
@@ -262,6 +271,34 @@ describe('cloud connector: webhooks', () => {
       retryable: true,
     });
     expect(sink.inbound_).toEqual([]);
+  });
+
+  it('replies and reactions to a message Linda sent name it by its Linda id, both ways', async () => {
+    const { connector, sink } = await connected();
+    await connector.send(TEXT); // wamid.FAKE1
+    for (const file of ['text-reply.json', 'reaction.json']) {
+      const body = Buffer.from(fixture(file).toString().replaceAll('wamid.OUT0001', 'wamid.FAKE1'));
+      await receiver(connector).receiveWebhook(body, signed(body));
+    }
+    expect(sink.inbound_[0]?.quotedId).toBe('linda-out-1');
+    expect(sink.inbound_[1]?.meta?.targetId).toBe('linda-out-1');
+    await connector.send({ ...TEXT, id: 'linda-out-2', quotedId: 'linda-out-1' });
+    expect(graph.sent[1]?.context).toEqual({ message_id: 'wamid.FAKE1' });
+  });
+
+  it('does not download the media of a redelivered message again', async () => {
+    graph.files.set('3000000000000003', { bytes: Buffer.from('jpeg'), mime: 'image/jpeg' });
+    const stored = new Set<string>();
+    ctx = { ...ctx, getMessage: async (_d, id) => (stored.has(id) ? ({ id } as never) : undefined) };
+    const { connector, sink } = await connected();
+    sink.inbound = async (m) => {
+      stored.add(m.id);
+      sink.inbound_.push(m);
+    };
+    const body = fixture('image.json');
+    await receiver(connector).receiveWebhook(body, signed(body));
+    await receiver(connector).receiveWebhook(body, signed(body));
+    expect(graph.requests.filter((r) => r.path.startsWith('/files/'))).toHaveLength(1);
   });
 
   it('reports statuses under the Linda id of the message the wamid belongs to, even after a restart', async () => {

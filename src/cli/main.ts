@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/accounts.js';
 import { registerBenchCommand } from './commands/bench.js';
+import { registerLinkCommand } from './commands/link.js';
 import { registerMessageCommands } from './commands/messages.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerStartCommand } from './commands/start.js';
@@ -29,6 +30,7 @@ export function buildProgram(io: CliIo): Command {
   // Subcommands copy exitOverride and the output configuration from their parent on creation.
   registerStartCommand(program, io);
   registerAccountCommands(program, io);
+  registerLinkCommand(program, io);
   registerMessageCommands(program, io);
   registerStatusCommand(program, io);
   registerSandboxCommands(program, io);

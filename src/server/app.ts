@@ -5,6 +5,7 @@ import type { LindaApi } from './engine-api.js';
 import { installErrorHandling } from './errors.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerMessageRoutes } from './routes/messages.js';
+import { registerQrRoutes } from './routes/qr.js';
 import { registerSandboxRoutes } from './routes/sandbox.js';
 import { registerHealthRoute, registerStatusRoutes } from './routes/status.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
@@ -47,6 +48,7 @@ export function buildServer(linda: LindaApi, opts: ServerOptions): FastifyInstan
     (v1, _opts, done) => {
       registerAccountRoutes(v1, linda);
       registerMessageRoutes(v1, linda);
+      registerQrRoutes(v1, linda);
       registerSandboxRoutes(v1, linda);
       registerStatusRoutes(v1, linda);
       done();

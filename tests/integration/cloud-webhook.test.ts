@@ -59,6 +59,21 @@ describe('Cloud API account end to end', () => {
     expect(res.body).not.toContain(FAKE.verifyToken);
   });
 
+  it('a bad config is refused: the account is parked as failed and says nothing of its secrets', async () => {
+    await linda.createAccount({
+      id: 'broken',
+      connector: 'cloud',
+      config: { phoneNumberId: 'not-a-number', accessToken: FAKE.accessToken },
+    });
+    await eventually(async () => (await linda.getAccount('broken')).status === 'failed', 'failed');
+    const res = await app.inject({
+      method: 'GET',
+      url: '/v1/accounts/broken',
+      headers: { authorization: `Bearer ${API_KEY}` },
+    });
+    expect(res.body).not.toContain(FAKE.accessToken);
+  });
+
   it('answers Meta verification without the API key, and refuses a wrong verify token', async () => {
     const ok = await app.inject({
       method: 'GET',

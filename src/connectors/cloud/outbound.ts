@@ -20,7 +20,8 @@ export function outboundBody(message: OutboundMessage, mediaId?: string): Record
     recipient_type: 'individual',
     to: toWaId(message.to),
   };
-  if (message.quotedId !== undefined && message.kind !== 'reaction') {
+  // Only wamids can be quoted; a Linda id the connector could not map would make the API refuse the message.
+  if (message.quotedId?.startsWith('wamid.') === true && message.kind !== 'reaction') {
     body.context = { message_id: message.quotedId };
   }
   switch (message.kind) {

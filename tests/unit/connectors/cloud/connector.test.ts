@@ -125,6 +125,12 @@ describe('cloud connector: send', () => {
     });
   });
 
+  it('drops a quote it cannot name by wamid rather than failing the message', async () => {
+    const { connector } = await connected();
+    await connector.send({ ...TEXT, quotedId: 'some-linda-id-never-sent-here' });
+    expect(graph.sent[0]?.context).toBeUndefined();
+  });
+
   it('posts reactions', async () => {
     const { connector } = await connected();
     await connector.send({ ...TEXT, kind: 'reaction', body: '🔥', meta: { targetId: 'wamid.IN1' } });

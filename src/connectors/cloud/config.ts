@@ -33,6 +33,8 @@ export const cloudConfigSchema = z.object({
     .optional(),
   /** Milliseconds before a Graph API call is abandoned (retryably). */
   timeoutMs: z.number().int().positive().max(600_000).default(30_000),
+  /** Milliseconds a whole inbound media download may take (large videos need longer than an API call). */
+  mediaTimeoutMs: z.number().int().positive().max(3_600_000).default(300_000),
 });
 
 /** A validated Cloud API account config. */

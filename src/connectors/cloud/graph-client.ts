@@ -21,9 +21,14 @@ export function createGraphClient(config: CloudConfig): GraphClient {
   const auth = { authorization: `Bearer ${config.accessToken}` };
   const urlOf = (path: string) => `${config.baseUrl}/${config.apiVersion}/${path}`;
 
-  async function call(operation: string, url: string, init: RequestInit): Promise<Response> {
+  async function call(
+    operation: string,
+    url: string,
+    init: RequestInit,
+    timeoutMs = config.timeoutMs,
+  ): Promise<Response> {
     try {
-      return await fetch(url, { ...init, signal: AbortSignal.timeout(config.timeoutMs) });
+      return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       // Network errors and timeouts: the request may not have arrived; try again later.
       throw new ConnectorError(operation, `Cloud API unreachable: ${errorMessage(err)}`, {
@@ -63,7 +68,7 @@ export function createGraphClient(config: CloudConfig): GraphClient {
       return json(operation, res);
     },
     async download(url) {
-      const res = await call('media', url, { method: 'GET', headers: auth });
+      const res = await call('media', url, { method: 'GET', headers: auth }, config.mediaTimeoutMs);
       if (!res.ok || res.body === null) {
         await res.body?.cancel().catch(() => undefined);
         throw mapGraphError('media', res.status, undefined, res.headers.get('retry-after'));

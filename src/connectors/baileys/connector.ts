@@ -63,6 +63,7 @@ export class BaileysConnector implements Connector {
   async disconnect(): Promise<void> {
     if (this.done) return;
     this.done = true;
+    this.clearLinkTimer();
     this.stopSocket();
     this.settle(new ConnectorError('connect', 'disconnected'));
     await this.inbound;
@@ -138,8 +139,6 @@ export class BaileysConnector implements Connector {
 
   /** Detaches our listeners from the live socket and ends it. */
   private stopSocket(): void {
-    if (this.linkTimer !== undefined) clearTimeout(this.linkTimer);
-    this.linkTimer = undefined;
     const sock = this.sock;
     this.sock = undefined;
     this.open = false;
@@ -161,8 +160,7 @@ export class BaileysConnector implements Connector {
     if (update.connection === 'open') {
       this.open = true;
       this.restarts = 0;
-      if (this.linkTimer !== undefined) clearTimeout(this.linkTimer);
-      this.linkTimer = undefined;
+      this.clearLinkTimer();
       if (this.showingLink) this.sink?.linking(undefined);
       this.showingLink = false;
       this.settle();
@@ -200,11 +198,18 @@ export class BaileysConnector implements Connector {
   private finish(error: Error, info: Parameters<ConnectorSink['connection']>[1]): void {
     if (this.done) return;
     this.done = true;
+    this.clearLinkTimer();
     const sink = this.sink;
     if (this.showingLink) sink?.linking(undefined);
     this.showingLink = false;
     sink?.connection('closed', info);
     this.settle(error);
+  }
+
+  /** The link timeout spans 515 restarts: only opening, closing for good or disconnecting ends it. */
+  private clearLinkTimer(): void {
+    if (this.linkTimer !== undefined) clearTimeout(this.linkTimer);
+    this.linkTimer = undefined;
   }
 
   private settle(error?: Error): void {

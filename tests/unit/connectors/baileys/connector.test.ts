@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   type BaileysConfig,
@@ -105,6 +107,22 @@ describe('Baileys connector: linking', () => {
     expect(s.sink.connections[0]).toMatchObject({ state: 'closed', retryable: false, status: 'unlinked' });
     expect(s.sink.links.at(-1)).toBeUndefined();
     expect(s.socket().ended).toBe(1);
+    expect(s.socket().listenerCount()).toBe(0);
+  });
+
+  it('keeps the link timeout across a 515 restart that never opens', async () => {
+    const s = setup({ config: { linkTimeoutMs: 40 } });
+    const connecting = s.connector.connect(s.sink);
+    await waitFor(() => s.sockets.length === 1);
+    s.socket().emit('connection.update', { qr: 'qr-1' });
+    await connecting;
+    s.socket().emit('connection.update', {
+      connection: 'close',
+      lastDisconnect: { error: boom(515), date: new Date() },
+    });
+    expect(s.sockets).toHaveLength(2);
+    await waitFor(() => s.sink.connections.length > 0);
+    expect(s.sink.connections[0]).toMatchObject({ state: 'closed', retryable: false, status: 'unlinked' });
     expect(s.socket().listenerCount()).toBe(0);
   });
 
@@ -523,6 +541,14 @@ describe('Baileys connector: send', () => {
 });
 
 describe('baileysConnectorFactory', () => {
+  it('loads baileys lazily: only type imports at module level, the module itself inside connect', () => {
+    const dir = join(dirname(fileURLToPath(import.meta.url)), '../../../../src/connectors/baileys');
+    const sources = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8'));
+    const valueImports = sources.flatMap((src) => src.match(/^import (?!type )[^;]*from 'baileys'/gm) ?? []);
+    expect(valueImports).toEqual([]);
+    expect(sources.some((src) => src.includes("await import('baileys')"))).toBe(true);
+  });
+
   it('paces at most one message a second and rejects a bad config', () => {
     const rate = baileysConnectorFactory.defaultSendRate!;
     expect(rate.points / rate.durationMs).toBeLessThanOrEqual(1 / 1000);

@@ -287,6 +287,34 @@ describe('Baileys connector: inbound', () => {
     await s.connector.disconnect();
   });
 
+  it('unwraps disappearing, view-once and wrapped edits as Baileys delivers them', async () => {
+    const s = setup();
+    await opened(s);
+    const got = await receive(
+      s,
+      waMessage('eph', { ephemeralMessage: { message: { conversation: 'vanishing' } } }),
+      waMessage('once', { viewOnceMessageV2: { message: { conversation: 'once' } } }),
+      waMessage('wrapped-edit', {
+        editedMessage: {
+          message: {
+            protocolMessage: {
+              type: proto.Message.ProtocolMessage.Type.MESSAGE_EDIT,
+              key: { id: 'eph' },
+              editedMessage: { extendedTextMessage: { text: 'vanishing, edited' } },
+            },
+          },
+        },
+      }),
+    );
+    expect(got.map((m) => [m.id, m.kind, m.body])).toEqual([
+      ['eph', 'text', 'vanishing'],
+      ['once', 'text', 'once'],
+      ['wrapped-edit', 'text', 'vanishing, edited'],
+    ]);
+    expect(got[2]!.meta).toEqual({ edited: true, targetId: 'eph' });
+    await s.connector.disconnect();
+  });
+
   it('ignores our own messages, history appends, status broadcasts and protocol chatter', async () => {
     const s = setup();
     await opened(s);

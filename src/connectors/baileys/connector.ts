@@ -116,8 +116,9 @@ export class BaileysConnector implements Connector {
           ?.saveCreds()
           .catch((err: unknown) => this.ctx.logger.error({ err }, 'could not save creds'));
       },
-      'messages.upsert': ({ messages, type }) => {
-        if (type !== 'notify') return;
+      // 'append' too: Baileys 7 delivers what arrived while we were offline as 'append'
+      // (messages-recv: `node.attrs.offline ? 'append' : 'notify'`); our own sends are fromMe.
+      'messages.upsert': ({ messages }) => {
         this.inbound = this.inbound.then(() => this.deliver(sock, messages));
       },
       'messages.update': (updates) => {
@@ -170,14 +171,19 @@ export class BaileysConnector implements Connector {
     }
   }
 
-  private async onClose(error: Error | undefined): Promise<void> {
+  private async onClose(reason: Error | undefined): Promise<void> {
+    let error = reason;
     const action = closeAction(error);
     if (action.action === 'restart' && this.restarts < MAX_RESTARTS) {
       this.restarts++;
       this.ctx.logger.info({ restarts: this.restarts }, 'WhatsApp asked for a restart; reconnecting now');
       this.stopSocket();
-      this.openSocket();
-      return;
+      try {
+        this.openSocket();
+        return;
+      } catch (err) {
+        error = err instanceof Error ? err : new Error(String(err)); // reported as a retryable close
+      }
     }
     const closeError = error ?? new Error('connection closed');
     if (action.action === 'close' && !action.retryable) {

@@ -36,7 +36,7 @@ export function timestampMs(ts: WAMessage['messageTimestamp']): number {
 
 /**
  * One WhatsApp message as Linda's `InboundMessage`, or undefined for what is not a user message
- * (our own, status broadcasts, protocol chatter, stubs). Edits arrive as `text` with
+ * (our own, status broadcasts, channels, protocol chatter, stubs). Edits arrive as `text` with
  * `meta.edited` and `meta.targetId`; deletions as `unsupported` with `meta.deleted` and
  * `meta.targetId`. Media that cannot be fetched keeps its kind, without `media`, and says why
  * in `meta.mediaError`.
@@ -47,7 +47,8 @@ export async function toInbound(
   saveMedia: MediaSaver,
 ): Promise<InboundMessage | undefined> {
   const { key } = msg;
-  if (key.fromMe || !key.id || !key.remoteJid || key.remoteJid === 'status@broadcast') return undefined;
+  if (key.fromMe || !key.id || !key.remoteJid) return undefined;
+  if (key.remoteJid === 'status@broadcast' || key.remoteJid.endsWith('@newsletter')) return undefined;
   const content = lib.normalizeMessageContent(msg.message);
   if (content === undefined) return undefined;
   const type = lib.getContentType(content);

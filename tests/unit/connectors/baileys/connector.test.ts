@@ -315,17 +315,18 @@ describe('Baileys connector: inbound', () => {
     await s.connector.disconnect();
   });
 
-  it('ignores our own messages, history appends, status broadcasts and protocol chatter', async () => {
+  it('takes what arrived while offline (append); ignores our own, statuses, channels, protocol chatter', async () => {
     const s = setup();
     await opened(s);
     s.socket().emit('messages.upsert', {
-      messages: [waMessage('old', { conversation: 'x' })],
+      messages: [waMessage('offline', { conversation: 'x' })],
       type: 'append',
     });
     s.socket().emit('messages.upsert', {
       messages: [
         waMessage('mine', { conversation: 'x' }, { remoteJid: '15550001111@s.whatsapp.net', fromMe: true }),
         waMessage('story', { conversation: 'x' }, { remoteJid: 'status@broadcast' }),
+        waMessage('channel', { conversation: 'x' }, { remoteJid: '120363000000000000@newsletter' }),
         waMessage('sync', {
           protocolMessage: { type: proto.Message.ProtocolMessage.Type.HISTORY_SYNC_NOTIFICATION },
         }),
@@ -333,8 +334,9 @@ describe('Baileys connector: inbound', () => {
       ],
       type: 'notify',
     });
-    await waitFor(() => s.sink.inbounds.length === 1);
-    expect(s.sink.inbounds.map((m) => m.id)).toEqual(['last']);
+    await waitFor(() => s.sink.inbounds.length === 2);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(s.sink.inbounds.map((m) => m.id)).toEqual(['offline', 'last']);
     await s.connector.disconnect();
   });
 

@@ -199,6 +199,21 @@ describe('Baileys connector: disconnect policy', () => {
     expect(s.sink.connections[1]).toMatchObject({ state: 'closed', retryable: true });
   });
 
+  it('515 with a socket that cannot be rebuilt: a retryable close, not an unhandled rejection', async () => {
+    const s = setup();
+    await opened(s);
+    const broken = new Error('bad socket config');
+    (s.connector as unknown as { options: { makeSocket: () => never } }).options.makeSocket = () => {
+      throw broken;
+    };
+    s.socket().emit('connection.update', {
+      connection: 'close',
+      lastDisconnect: { error: boom(515), date: new Date() },
+    });
+    await waitFor(() => s.sink.connections.length === 2);
+    expect(s.sink.connections[1]).toMatchObject({ state: 'closed', retryable: true, error: broken });
+  });
+
   it.each([
     ['connection lost (408)', boom(408)],
     ['connection closed (428)', boom(428)],

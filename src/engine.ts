@@ -7,6 +7,8 @@ import { AuthCipher, createAuthStateStore } from './accounts/auth-state.js';
 import { Session } from './accounts/session.js';
 import { CountingCache } from './cache/counting-cache.js';
 import { GroupCommit, groupBy } from './common/group-commit.js';
+import { baileysConnectorFactory } from './connectors/baileys/index.js';
+import { cloudConnectorFactory } from './connectors/cloud/index.js';
 import { SandboxNetwork, sandboxConnectorFactory } from './connectors/sandbox/index.js';
 import type { Connector, ConnectorFactory } from './connectors/types.js';
 import { type Account, type AccountInput, accountInputSchema, type SessionStatus } from './domain/account.js';
@@ -95,7 +97,12 @@ export class Linda implements LindaControl, LindaSandboxControl {
     this.media = options.media;
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.sandbox = options.sandbox ?? new SandboxNetwork();
-    this.connectors = { sandbox: sandboxConnectorFactory(this.sandbox), ...options.connectors };
+    this.connectors = {
+      sandbox: sandboxConnectorFactory(this.sandbox),
+      cloud: cloudConnectorFactory,
+      baileys: baileysConnectorFactory,
+      ...options.connectors,
+    };
     const cache = { ...DEFAULTS.cache, ...options.cache };
     this.accountCache = new CountingCache({ max: cache.accounts });
     this.contactCache = new CountingCache({ max: cache.contacts, ttlMs: 60_000 });
@@ -168,10 +175,10 @@ export class Linda implements LindaControl, LindaSandboxControl {
       this.defaultAccountId ??= 'demo';
       await this.store.setSetting(DEFAULT_ACCOUNT_KEY, this.defaultAccountId);
     }
-    for (const account of await this.store.listAccounts()) {
-      if (account.status === 'stopped') continue;
-      await this.openSession(account);
-    }
+    // In parallel: a real connector may take seconds to connect, and one slow account must not
+    // hold the others back.
+    const accounts = (await this.store.listAccounts()).filter((a) => a.status !== 'stopped');
+    await Promise.all(accounts.map((account) => this.openSession(account)));
   }
 
   /** Stops every session and sender after writing what was accepted. Idempotent. */
@@ -266,7 +273,10 @@ export class Linda implements LindaControl, LindaSandboxControl {
 
   async startAccount(id: string): Promise<Account> {
     const account = await this.getAccount(id);
-    if (!this.sessions.has(id) || this.sessions.get(id)?.status === 'failed') await this.openSession(account);
+    // A session that is connecting or connected stays; any other (none, failed, logged_out,
+    // replaced, auth_failed, unlinked) starts over.
+    const status = this.sessions.get(id)?.status;
+    if (status !== 'starting' && status !== 'ready') await this.openSession(account);
     return this.getAccount(id);
   }
 

@@ -40,6 +40,8 @@ export class Session {
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
   private stopped = false;
+  /** The connector is showing a QR or pairing code: not ready until the device is linked. */
+  private linkingNow = false;
   /** Bumped on every connect attempt; sinks of older attempts go quiet. */
   private generation = 0;
 
@@ -128,6 +130,9 @@ export class Session {
     try {
       await connector.connect(this.sinkFor(generation));
       if (generation !== this.generation) return;
+      // A connector still waiting for a device to be linked is not ready yet: its
+      // connection('open') (or the end of linking) makes it so.
+      if (this.linkingNow) return;
       this.failures = 0;
       this.setState('ready');
     } catch (err) {
@@ -150,6 +155,7 @@ export class Session {
         if (!live()) return;
         if (state === 'open') {
           this.failures = 0;
+          this.linkingNow = false;
           this.setState('ready');
         } else if (state === 'closed') {
           void this.failed(
@@ -160,7 +166,9 @@ export class Session {
         }
       },
       linking: (info) => {
-        if (live()) this.hooks.linking(this.account.id, info);
+        if (!live()) return;
+        this.linkingNow = info !== undefined;
+        this.hooks.linking(this.account.id, info);
       },
     };
   }

@@ -325,3 +325,31 @@ describe('backpressure', () => {
     }
   });
 });
+
+describe('restarting an account parked in a terminal state', () => {
+  it('startAccount reconnects a logged_out account (after relinking, say)', async () => {
+    let sinks: import('../../src/connectors/types.js').ConnectorSink[] = [];
+    const linda = await engine({
+      connectors: {
+        flaky: () => ({
+          kind: 'flaky',
+          connect: async (sink) => {
+            sinks.push(sink);
+          },
+          disconnect: async () => {},
+          send: async (m) => ({ id: m.id, timestamp: Date.now() }),
+        }),
+      },
+    });
+    await linda.createAccount({ id: 'phone', connector: 'flaky' });
+    sinks[0]!.connection('closed', {
+      error: new Error('unlinked on the phone'),
+      retryable: false,
+      status: 'logged_out',
+    });
+    await eventually(async () => (await linda.getAccount('phone')).status === 'logged_out', 'logged_out');
+    sinks = [];
+    expect((await linda.startAccount('phone')).status).toBe('ready');
+    expect(sinks).toHaveLength(1);
+  });
+});

@@ -149,3 +149,26 @@ describe('Session terminal states', () => {
     expect(s.hasTimer).toBe(false);
   });
 });
+
+describe('Session while linking a device', () => {
+  it('stays starting while the connector shows a QR, and becomes ready when the device is linked', async () => {
+    let sink: ConnectorSink | undefined;
+    const factory = (() => ({
+      kind: 'linking',
+      connect: async (s: ConnectorSink) => {
+        sink = s;
+        s.linking({ qr: 'QR-1' });
+      },
+      disconnect: async () => {},
+      send: async (m: { id: string }) => ({ id: m.id, timestamp: Date.now() }),
+    })) as unknown as ConnectorFactory;
+    const h = hooks();
+    const s = new Session(account, factory, h, policy, logger, testServices());
+    await s.start();
+    expect(s.status).toBe('starting');
+    sink!.linking(undefined);
+    sink!.connection('open');
+    expect(s.status).toBe('ready');
+    await s.stop();
+  });
+});

@@ -54,6 +54,7 @@ const sendSchema = z.object({ to: e164, text: z.string().min(1).max(MAX_TEXT_LEN
 const sendRateSchema = z.object({
   points: z.number().int().positive(),
   durationMs: z.number().int().positive(),
+  jitterMs: z.number().int().nonnegative().optional(),
 });
 
 /**
@@ -229,6 +230,9 @@ export class Linda implements LindaControl, LindaSandboxControl {
       });
     }
     if (valid.config.sendRate !== undefined) parse(sendRateSchema, valid.config.sendRate, 'config.sendRate');
+    if (valid.config.recipientRate !== undefined) {
+      parse(sendRateSchema, valid.config.recipientRate, 'config.recipientRate');
+    }
     const account: Account = {
       id: valid.id,
       name: valid.name ?? valid.id,
@@ -451,7 +455,11 @@ export class Linda implements LindaControl, LindaSandboxControl {
       account.config.sendRate === undefined
         ? (factory.defaultSendRate ?? this.outboxRate)
         : parse(sendRateSchema, account.config.sendRate, 'config.sendRate');
-    await this.outbox.attach(account.id, (message) => session.send(message), rate);
+    const recipientRate =
+      account.config.recipientRate === undefined
+        ? factory.defaultRecipientRate
+        : parse(sendRateSchema, account.config.recipientRate, 'config.recipientRate');
+    await this.outbox.attach(account.id, (message) => session.send(message), rate, recipientRate);
     await session.start();
   }
 

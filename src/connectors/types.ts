@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AuthStateStore } from '../accounts/auth-state.js';
 import type { TerminalSessionStatus } from '../domain/account.js';
 import type { InboundMessage, Message, OutboundMessage, StatusUpdate } from '../domain/message.js';
+import type { RateLimit } from '../limits/rate-limit.js';
 import type { MediaStore } from '../storage/media-store.js';
 
 /** Connection state a connector reports. */
@@ -97,5 +98,7 @@ export function isWebhookReceiver(c: unknown): c is WebhookReceiver {
  * pacing the engine applies to this kind's accounts unless `config.sendRate` says otherwise.
  */
 export type ConnectorFactory = ((ctx: ConnectorContext) => Connector) & {
-  defaultSendRate?: { points: number; durationMs: number };
+  defaultSendRate?: RateLimit;
+  /** Pacing per recipient unless `config.recipientRate` says otherwise (the network's pair rate). */
+  defaultRecipientRate?: RateLimit;
 };

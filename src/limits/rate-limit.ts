@@ -4,6 +4,8 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 export interface RateLimit {
   points: number;
   durationMs: number;
+  /** Send limits only: wait a random 0..jitterMs before each send, so it does not tick like a bot. */
+  jitterMs?: number;
 }
 
 /** Outcome of one `take`: allowed, or how long until the next point frees up. */

@@ -10,6 +10,7 @@ import { sleep } from './rate-limit.js';
  */
 export class SlidingWindowLimiter {
   private readonly logs = new Map<string, { times: number[]; head: number }>();
+  private takes = 0;
 
   /**
    * The window the limiter enforces is a little longer than the limit's: the network times a
@@ -18,7 +19,10 @@ export class SlidingWindowLimiter {
    */
   private readonly windowMs: number;
 
-  constructor(readonly limit: RateLimit) {
+  constructor(
+    readonly limit: RateLimit,
+    private readonly random: () => number = Math.random,
+  ) {
     this.windowMs = limit.durationMs + Math.min(50, Math.ceil(limit.durationMs * 0.02));
   }
 
@@ -40,11 +44,23 @@ export class SlidingWindowLimiter {
       return { ok: false, retryInMs: Math.max(1, Math.ceil(log.times[log.head]! - horizon)) };
     }
     log.times.push(now);
+    if (++this.takes % 1024 === 0) this.prune(horizon);
     return { ok: true };
+  }
+
+  /** Keys with no send inside the window cost nothing to forget (one per recipient adds up). */
+  private prune(horizon: number): void {
+    for (const [key, log] of this.logs) {
+      if (log.times.length === 0 || log.times[log.times.length - 1]! <= horizon) this.logs.delete(key);
+    }
   }
 
   /** Waits until a point is free for `key`, then takes it. Resolves false if `signal` aborts. */
   async acquire(key: string, signal?: AbortSignal): Promise<boolean> {
+    // Jitter before taking the point, so the recorded time is the time the message goes out.
+    if (this.limit.jitterMs !== undefined && this.limit.jitterMs > 0) {
+      await sleep(this.random() * this.limit.jitterMs, signal);
+    }
     for (;;) {
       if (signal?.aborted) return false;
       const res = this.take(key);

@@ -30,11 +30,15 @@ export class Outbox {
     return this.commit.add({ account, input });
   }
 
-  /** Starts draining `account` through `send`, at most `rate`. Replaces an earlier sender. */
+  /**
+   * Starts draining `account` through `send`, at most `rate` in all and `recipientRate` to any one
+   * recipient. Replaces an earlier sender.
+   */
   async attach(
     account: string,
     send: (message: OutboundMessage) => Promise<SendReceipt>,
     rate: RateLimit,
+    recipientRate?: RateLimit,
   ): Promise<void> {
     await this.detach(account);
     const sender = new AccountSender(
@@ -42,6 +46,7 @@ export class Outbox {
       this.store,
       send,
       new SlidingWindowLimiter(rate),
+      recipientRate === undefined ? undefined : new SlidingWindowLimiter(recipientRate),
       this.opts,
       this.logger,
       (record, outcome) => {

@@ -39,6 +39,8 @@ export class AccountSender {
     private readonly store: Store,
     private readonly send: (message: OutboundMessage) => Promise<SendReceipt>,
     private readonly limiter: SlidingWindowLimiter,
+    /** Per-recipient pacing (the network's pair rate), keyed by `to`; none when undefined. */
+    private readonly recipientLimiter: SlidingWindowLimiter | undefined,
     private readonly opts: SenderOptions,
     private readonly logger: Logger,
     private readonly onSettled: SettledListener | undefined,
@@ -103,7 +105,11 @@ export class AccountSender {
   private async sendInOrder(list: OutboxRecord[], outcomes: Outcome[]): Promise<void> {
     for (const row of list) {
       // A stop mid-round puts the rest back untouched (the attempt was not made).
-      if (!(await this.limiter.acquire(this.account, this.abort.signal))) {
+      const paced =
+        (this.recipientLimiter === undefined ||
+          (await this.recipientLimiter.acquire(row.message.to, this.abort.signal))) &&
+        (await this.limiter.acquire(this.account, this.abort.signal));
+      if (!paced) {
         outcomes.push({ seq: row.seq, state: 'queued', nextAttemptAt: Date.now() });
         continue;
       }

@@ -353,3 +353,25 @@ describe('restarting an account parked in a terminal state', () => {
     expect(sinks).toHaveLength(1);
   });
 });
+
+describe('per-recipient pacing', () => {
+  it('never sends one recipient more than recipientRate allows, while other recipients go on in parallel', async () => {
+    const linda = await engine(LOAD_OPTIONS);
+    await linda.createAccount({ id: 'a', config: { recipientRate: { points: 2, durationMs: 300 } } });
+    await expect(
+      linda.createAccount({ id: 'b', config: { recipientRate: { points: 0, durationMs: 300 } } }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    const to = ['+15550001001', '+15550001002'];
+    const t0 = performance.now();
+    for (let i = 0; i < 6; i++) for (const r of to) await linda.use('a').send(r, `m${i}`);
+    await eventually(() => linda.sandbox.deliveries({ account: 'a' }).length === 12, 'all 12 sends', 5_000);
+    const elapsed = performance.now() - t0;
+    for (const r of to) {
+      const at = linda.sandbox.deliveries({ account: 'a', to: r }).map((d) => d.at);
+      expect(at).toHaveLength(6);
+      for (let i = 2; i < at.length; i++) expect(at[i]! - at[i - 2]!).toBeGreaterThanOrEqual(295);
+    }
+    // Two recipients paced side by side: about three windows, not six.
+    expect(elapsed).toBeLessThan(1_500);
+  });
+});

@@ -36,11 +36,15 @@ export function createBaileysConnector(
 
 /**
  * WhatsApp Web multi-device accounts (`connector: "baileys"`). Sends are paced at one a second per
- * account by default: WhatsApp bans numbers that send like bots.
+ * account, with jitter, by default: WhatsApp bans numbers that send like bots.
  * @example
  *   const linda = createLinda({ dataDir, connectors: { baileys: baileysConnectorFactory } });
  */
 export const baileysConnectorFactory: ConnectorFactory = Object.assign(
   (ctx: ConnectorContext) => createBaileysConnector(ctx),
-  { defaultSendRate: { points: 1, durationMs: 1_000 } },
+  {
+    // At most one a second, each after a random pause of up to half a second: steady machine
+    // cadence is what gets linked devices banned.
+    defaultSendRate: { points: 1, durationMs: 1_000, jitterMs: 500 },
+  },
 );

@@ -17,5 +17,9 @@ export const cloudConnectorFactory: ConnectorFactory = Object.assign(
     const config = parseCloudConfig(ctx.config);
     return new CloudConnector(ctx, config, createGraphClient(config));
   },
-  { defaultSendRate: { points: 80, durationMs: 1_000 } },
+  {
+    defaultSendRate: { points: 80, durationMs: 1_000 },
+    // Meta's pair rate: about one message every 6 s to the same user, with short bursts allowed.
+    defaultRecipientRate: { points: 10, durationMs: 60_000 },
+  },
 );

@@ -50,3 +50,25 @@ describe('SlidingWindowLimiter', () => {
     expect(limiter.take('a', 102).ok).toBe(true);
   });
 });
+
+describe('SlidingWindowLimiter extras', () => {
+  it('waits a random 0..jitterMs before each acquire', async () => {
+    const limiter = new SlidingWindowLimiter({ points: 100, durationMs: 1_000, jitterMs: 60 }, () => 1);
+    const t0 = performance.now();
+    expect(await limiter.acquire('a')).toBe(true);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(55);
+    const none = new SlidingWindowLimiter({ points: 100, durationMs: 1_000, jitterMs: 60 }, () => 0);
+    const t1 = performance.now();
+    await none.acquire('a');
+    expect(performance.now() - t1).toBeLessThan(30);
+  });
+
+  it('forgets keys that have been quiet for a whole window (one per recipient must not pile up)', () => {
+    const limiter = new SlidingWindowLimiter({ points: 1, durationMs: 100 });
+    for (let i = 0; i < 1_023; i++) limiter.take(`r${i}`, 0);
+    const size = () => (limiter as unknown as { logs: Map<string, unknown> }).logs.size;
+    expect(size()).toBe(1_023);
+    limiter.take('late', 1_000); // the 1,024th take prunes
+    expect(size()).toBe(1);
+  });
+});

@@ -5,6 +5,7 @@ import type { OutboundMessage, StatusUpdate } from '../../domain/message.js';
 import type { Connector, ConnectorContext, ConnectorSink, SendReceipt } from '../types.js';
 import { createStoreAuthState, type StoreAuthState } from './auth-state.js';
 import { closeAction, statusCodeOf } from './disconnect-policy.js';
+import { FirstContactPacer } from './first-contact.js';
 import { timestampMs, toInbound } from './inbound.js';
 import { toOutbound } from './outbound.js';
 import type { BaileysConfig, BaileysConnectorOptions, BaileysModule, BaileysSocket } from './types.js';
@@ -36,12 +37,15 @@ export class BaileysConnector implements Connector {
   private pairingRequested = false;
   private pending: { resolve: () => void; reject: (err: Error) => void } | undefined;
   private inbound: Promise<void> = Promise.resolve();
+  private readonly firstContact: FirstContactPacer;
 
   constructor(
     private readonly ctx: ConnectorContext,
     private readonly config: BaileysConfig,
     private readonly options: BaileysConnectorOptions = {},
-  ) {}
+  ) {
+    this.firstContact = new FirstContactPacer(ctx.auth, config.firstContactDelayMs);
+  }
 
   /** Reconnect attempts made inside the connector (515 restarts); for tests and diagnostics. */
   get restartCount(): number {
@@ -63,6 +67,7 @@ export class BaileysConnector implements Connector {
   async disconnect(): Promise<void> {
     if (this.done) return;
     this.done = true;
+    this.firstContact.stop();
     this.clearLinkTimer();
     this.stopSocket();
     this.settle(new ConnectorError('connect', 'disconnected'));
@@ -80,7 +85,11 @@ export class BaileysConnector implements Connector {
     let sent: WAMessage | undefined;
     try {
       const call = await toOutbound(message, this.ctx);
+      await this.firstContact.beforeSend(call.jid);
       sent = await sock.sendMessage(call.jid, call.content, call.options);
+      await this.firstContact.afterSend(call.jid).catch((err: unknown) => {
+        this.ctx.logger.warn({ err }, 'could not remember a first contact');
+      });
     } catch (err) {
       if (err instanceof ConnectorError) throw err;
       const code = statusCodeOf(err);
@@ -119,6 +128,10 @@ export class BaileysConnector implements Connector {
       // 'append' too: Baileys 7 delivers what arrived while we were offline as 'append'
       // (messages-recv: `node.attrs.offline ? 'append' : 'notify'`); our own sends are fromMe.
       'messages.upsert': ({ messages }) => {
+        for (const m of messages) {
+          if (m.key.fromMe !== true && typeof m.key.remoteJid === 'string')
+            this.firstContact.noteInbound(m.key.remoteJid);
+        }
         this.inbound = this.inbound.then(() => this.deliver(sock, messages));
       },
       'messages.update': (updates) => {
@@ -204,6 +217,7 @@ export class BaileysConnector implements Connector {
   private finish(error: Error, info: Parameters<ConnectorSink['connection']>[1]): void {
     if (this.done) return;
     this.done = true;
+    this.firstContact.stop();
     this.clearLinkTimer();
     const sink = this.sink;
     if (this.showingLink) sink?.linking(undefined);

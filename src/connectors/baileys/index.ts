@@ -18,6 +18,8 @@ const configSchema = z
       .positive()
       .default(64 * 1024 * 1024),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+    /** Pause before the first message to a number that never wrote to this account (0: none). */
+    firstContactDelayMs: z.number().int().min(0).max(60_000).default(5_000),
   })
   .passthrough();
 

@@ -46,4 +46,6 @@ export interface BaileysConfig {
   maxMediaBytes: number;
   /** Level of Baileys' own logs (noisy); default `warn`. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Pause before the first message to a number that never wrote to this account; default 5 s. */
+  firstContactDelayMs: number;
 }

@@ -15,7 +15,12 @@ import { memoryAuthState, testContext } from '../../../support/connector-context
 import { FakeSink } from '../sandbox/fake-sink.js';
 import { boom, type FakeSocket, lib, proto, socketFactory, waMessage } from './fake-socket.js';
 
-const CONFIG: BaileysConfig = { linkTimeoutMs: 60_000, maxMediaBytes: 1 << 20, logLevel: 'silent' };
+const CONFIG: BaileysConfig = {
+  linkTimeoutMs: 60_000,
+  maxMediaBytes: 1 << 20,
+  logLevel: 'silent',
+  firstContactDelayMs: 0,
+};
 
 class LinkSink extends FakeSink {
   readonly links: Array<{ qr?: string; pairingCode?: string } | undefined> = [];

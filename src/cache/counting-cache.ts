@@ -26,11 +26,6 @@ export class CountingCache<K extends {}, V extends {}> {
     return value;
   }
 
-  /** Like `get`, but does not count: for checks that are not lookups a user would care about. */
-  peek(key: K): V | undefined {
-    return this.lru.peek(key);
-  }
-
   set(key: K, value: V): V {
     this.lru.set(key, value);
     return value;

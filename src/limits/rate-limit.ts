@@ -38,16 +38,6 @@ export class KeyedRateLimiter {
       throw err;
     }
   }
-
-  /** Waits until a point is free for `key`, then consumes it. Resolves false if `signal` aborts. */
-  async acquire(key: string, signal?: AbortSignal): Promise<boolean> {
-    for (;;) {
-      if (signal?.aborted) return false;
-      const res = await this.take(key);
-      if (res.ok) return true;
-      await sleep(res.retryInMs, signal);
-    }
-  }
 }
 
 /** setTimeout as a promise that resolves early (without rejecting) when `signal` aborts. */

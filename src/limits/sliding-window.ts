@@ -68,9 +68,4 @@ export class SlidingWindowLimiter {
       await sleep(res.retryInMs, signal);
     }
   }
-
-  /** Forgets `key` (an account removed). */
-  forget(key: string): void {
-    this.logs.delete(key);
-  }
 }

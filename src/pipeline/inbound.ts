@@ -144,11 +144,6 @@ export class InboundPipeline {
     }
   }
 
-  /** Messages accepted and not yet handled (waiting for their commit, or for or in handlers). */
-  get backlog(): number {
-    return this.outstanding;
-  }
-
   /** Resolves when every accepted message has been handled and recorded. */
   async idle(): Promise<void> {
     await this.commit.drain();

@@ -5,7 +5,7 @@ import type { OutboundMessage } from '../domain/message.js';
 import type { RateLimit } from '../limits/rate-limit.js';
 import { SlidingWindowLimiter } from '../limits/sliding-window.js';
 import type { OutboxInput, OutboxRecord, Store } from '../storage/types.js';
-import { AccountSender, type SenderOptions, type SettledListener } from './sender.js';
+import { AccountSender, type SenderOptions } from './sender.js';
 
 /**
  * The durable outbox: every outbound message is a store row before any attempt to send it.
@@ -15,7 +15,6 @@ import { AccountSender, type SenderOptions, type SettledListener } from './sende
 export class Outbox {
   private readonly senders = new Map<string, AccountSender>();
   private readonly commit: GroupCommit<{ account: string; input: OutboxInput }, OutboxRecord>;
-  private readonly listeners = new Set<SettledListener>();
 
   constructor(
     private readonly store: Store,
@@ -49,9 +48,6 @@ export class Outbox {
       recipientRate === undefined ? undefined : new SlidingWindowLimiter(recipientRate),
       this.opts,
       this.logger,
-      (record, outcome) => {
-        for (const l of this.listeners) l(record, outcome);
-      },
     );
     this.senders.set(account, sender);
     sender.wake();
@@ -68,17 +64,6 @@ export class Outbox {
   /** Asks `account`'s sender for a round (after its session came back, say). */
   wake(account: string): void {
     this.senders.get(account)?.wake();
-  }
-
-  /** Observes settled sends; returns the unsubscribe function. */
-  onSettled(listener: SettledListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  /** Number of accounts with a running sender. */
-  get attached(): number {
-    return this.senders.size;
   }
 
   /** Writes pending enqueues, stops every sender. */

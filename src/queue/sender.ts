@@ -19,9 +19,6 @@ export interface SenderOptions {
 
 type Outcome = Parameters<Store['settleOutbound']>[1][number];
 
-/** Called after every settled send, for observers (sandbox helpers, metrics). */
-export type SettledListener = (record: OutboxRecord, outcome: Outcome) => void;
-
 /**
  * Drains one account's outbox: claims due rows, sends them through the account's rate limiter
  * (one recipient's messages in order, different recipients in parallel) and records outcomes
@@ -43,7 +40,6 @@ export class AccountSender {
     private readonly recipientLimiter: SlidingWindowLimiter | undefined,
     private readonly opts: SenderOptions,
     private readonly logger: Logger,
-    private readonly onSettled: SettledListener | undefined,
   ) {
     // Every recipient waiting on the rate limiter listens for the stop; there may be hundreds.
     setMaxListeners(0, this.abort.signal);
@@ -95,10 +91,6 @@ export class AccountSender {
     for (const o of outcomes)
       if (o.state === 'queued' && o.nextAttemptAt !== undefined) nextDue = Math.min(nextDue, o.nextAttemptAt);
     if (nextDue !== Number.POSITIVE_INFINITY) this.schedule(nextDue);
-    if (this.onSettled !== undefined) {
-      const bySeq = new Map(rows.map((r) => [r.seq, r]));
-      for (const o of outcomes) this.onSettled(bySeq.get(o.seq)!, o);
-    }
     return rows.length;
   }
 

@@ -61,18 +61,7 @@ async function loadRun(
       ),
     ),
   );
-  await linda.idle();
-  const total = run.accounts.length * run.perChat * run.chats;
-  await eventually(
-    () => linda.sandbox.stats().delivered - before.delivered >= total,
-    `${total} replies delivered`,
-    20_000,
-  );
-  const after = linda.sandbox.stats();
-  expect(after.inbound - before.inbound).toBe(total);
-  expect(after.delivered - before.delivered).toBe(total);
-  expect(after.duplicates).toBe(0);
-  return total;
+  return expectAllAnswered(linda, before, run.accounts.length * run.perChat * run.chats);
 }
 
 /**
@@ -101,8 +90,19 @@ async function pacedRun(
     if (wait > 0) await sleep(wait);
   }
   await Promise.all(batches);
+  return expectAllAnswered(linda, before, ticks * perTick);
+}
+
+/**
+ * Waits until `total` messages sent since `before` are handled and answered, and asserts each
+ * was taken in once and answered exactly once.
+ */
+async function expectAllAnswered(
+  linda: Linda,
+  before: ReturnType<Linda['sandbox']['stats']>,
+  total: number,
+): Promise<number> {
   await linda.idle();
-  const total = ticks * perTick;
   await eventually(
     () => linda.sandbox.stats().delivered - before.delivered >= total,
     `${total} replies delivered`,

@@ -86,10 +86,12 @@ function heapChart(r: BenchResult): string {
   const title = 'Heap used over the run (sampled every 50 ms)';
   const pts = r.charts.heap;
   if (pts.length < 2) return empty(id, title, 'the run was too short to sample');
-  const end = pts[pts.length - 1]!.at / 1000;
-  const top = Math.max(...pts.map((p) => p.mb));
-  const sx = linear(0, end, F.left, F.width - F.right);
-  const sy = linear(0, top * 1.1, F.height - F.bottom, F.top);
+  const { sx, sy, axes } = timeAxes(
+    pts[pts.length - 1]!.at / 1000,
+    Math.max(...pts.map((p) => p.mb)),
+    (v) => `${v} MB`,
+    'heap used',
+  );
   const step = Math.max(1, Math.floor(pts.length / 1500));
   const path = pts
     .filter((_, i) => i % step === 0)
@@ -101,16 +103,6 @@ function heapChart(r: BenchResult): string {
       return `<line x1="${x}" x2="${x}" y1="${F.top}" y2="${F.height - F.bottom}" stroke="#bbb" stroke-dasharray="3 3"/><text x="${x}" y="${F.top + 2}" transform="rotate(90 ${x} ${F.top + 2})" font-size="9" fill="#777">${esc(m.scenario)}</text>`;
     })
     .join('');
-  const axes = {
-    x: ticks(0, end),
-    y: ticks(0, top * 1.1),
-    sx,
-    sy,
-    fx: (v: number) => `${v} s`,
-    fy: (v: number) => `${v} MB`,
-    xTitle: 'time since start',
-    yTitle: 'heap used',
-  };
   return chart(
     id,
     title,
@@ -119,16 +111,35 @@ function heapChart(r: BenchResult): string {
   );
 }
 
+/** Scales and axes of a chart over the run's time (seconds) with values from 0 to `top` (+10 %). */
+function timeAxes(end: number, top: number, fy: (v: number) => string, yTitle: string) {
+  const sx = linear(0, end, F.left, F.width - F.right);
+  const sy = linear(0, top * 1.1, F.height - F.bottom, F.top);
+  const axes = {
+    x: ticks(0, end),
+    y: ticks(0, top * 1.1),
+    sx,
+    sy,
+    fx: (v: number) => `${v} s`,
+    fy,
+    xTitle: 'time since start',
+    yTitle,
+  };
+  return { sx, sy, axes };
+}
+
 /** Every GC pause over the run; forced collections (the bench's own gc()) in grey. */
 function gcChart(r: BenchResult): string {
   const id = 'chart-gc';
   const title = 'GC pauses over the run (grey: forced by the bench between measurements)';
   const pts = r.charts.gc;
   if (pts.length === 0) return empty(id, title, 'no GC observed');
-  const end = Math.max(...pts.map((p) => p.at), ...r.charts.heap.map((h) => h.at)) / 1000;
-  const top = Math.max(...pts.map((p) => p.ms));
-  const sx = linear(0, end, F.left, F.width - F.right);
-  const sy = linear(0, top * 1.1, F.height - F.bottom, F.top);
+  const { sx, sy, axes } = timeAxes(
+    Math.max(...pts.map((p) => p.at), ...r.charts.heap.map((h) => h.at)) / 1000,
+    Math.max(...pts.map((p) => p.ms)),
+    ms,
+    'pause',
+  );
   const colour: Record<string, string> = {
     minor: '#4a7bd0',
     major: '#c0392b',
@@ -147,16 +158,6 @@ function gcChart(r: BenchResult): string {
         `<circle cx="${F.width - 120}" cy="${F.top + 8 + i * 14}" r="4" fill="${c}"/><text x="${F.width - 110}" y="${F.top + 12 + i * 14}">${k}</text>`,
     )
     .join('');
-  const axes = {
-    x: ticks(0, end),
-    y: ticks(0, top * 1.1),
-    sx,
-    sy,
-    fx: (v: number) => `${v} s`,
-    fy: ms,
-    xTitle: 'time since start',
-    yTitle: 'pause',
-  };
   return chart(id, `${title}: ${pts.length} collections`, axes, dots + legend);
 }
 

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { z } from 'zod';
 import {
   chatId,
@@ -6,6 +7,7 @@ import {
   mediaRefSchema,
   messageSchema,
 } from '../../domain/message.js';
+import { createLineSplitter } from './line-splitter.js';
 
 /**
  * Wire protocol of the remote sandbox: one JSON object per line over TCP. The client (the
@@ -89,4 +91,30 @@ export function decodeFrame<S extends z.ZodType>(
   const issue = result.error.issues[0];
   const where = issue === undefined ? '' : `${issue.path.map(String).join('.') || '(root)'} ${issue.message}`;
   return { ok: false, reason: `invalid frame: ${where}` };
+}
+
+/**
+ * Reads validated frames off `socket` (newline-delimited JSON, each line at most
+ * MAX_FRAME_LENGTH): good frames go to `onFrame`, the others to `onBad` with the reason.
+ */
+export function readFrames<S extends z.ZodType>(
+  socket: Socket,
+  schema: S,
+  onFrame: (frame: z.output<S>) => void,
+  onBad: (reason: string, oversized: boolean) => void,
+): void {
+  socket.setEncoding('utf8');
+  socket.setNoDelay(true);
+  socket.on(
+    'data',
+    createLineSplitter(
+      MAX_FRAME_LENGTH,
+      (line) => {
+        const decoded = decodeFrame(schema, line);
+        if (decoded.ok) onFrame(decoded.frame);
+        else onBad(decoded.reason, false);
+      },
+      () => onBad(`frame longer than ${MAX_FRAME_LENGTH} characters`, true),
+    ),
+  );
 }

@@ -9,12 +9,10 @@ import {
 import type { OutboundMessage } from '../../domain/message.js';
 import type { Connector, ConnectorSink, SendReceipt } from '../types.js';
 import { SANDBOX_KIND } from './connector.js';
-import { createLineSplitter } from './line-splitter.js';
 import {
   type ClientFrame,
-  decodeFrame,
   encodeFrame,
-  MAX_FRAME_LENGTH,
+  readFrames,
   type ServerFrame,
   serverFrameSchema,
 } from './protocol.js';
@@ -155,19 +153,8 @@ class RemoteSandboxConnector implements Connector {
         }
       };
 
-      socket.setEncoding('utf8');
-      socket.setNoDelay(true);
-      socket.on(
-        'data',
-        createLineSplitter(
-          MAX_FRAME_LENGTH,
-          (line) => {
-            const decoded = decodeFrame(serverFrameSchema, line);
-            if (decoded.ok) onFrame(decoded.frame);
-            else socket.destroy(new Error(`sandbox sent a bad frame: ${decoded.reason}`));
-          },
-          () => socket.destroy(new Error('sandbox sent an oversized frame')),
-        ),
+      readFrames(socket, serverFrameSchema, onFrame, (reason) =>
+        socket.destroy(new Error(`sandbox sent a bad frame: ${reason}`)),
       );
       let failure: Error | undefined;
       socket.on('error', (err) => {

@@ -1,14 +1,12 @@
 import { createServer, type Socket } from 'node:net';
 import { ConnectorError, errorMessage, isLindaError } from '../../domain/errors.js';
 import type { InboundMessage, OutboundMessage } from '../../domain/message.js';
-import { createLineSplitter } from './line-splitter.js';
 import type { SandboxNetwork } from './network.js';
 import {
   type ClientFrame,
   clientFrameSchema,
-  decodeFrame,
   encodeFrame,
-  MAX_FRAME_LENGTH,
+  readFrames,
   type ServerFrame,
 } from './protocol.js';
 
@@ -151,19 +149,8 @@ function serveClient(network: SandboxNetwork, socket: Socket): void {
     );
   };
 
-  socket.setEncoding('utf8');
-  socket.setNoDelay(true);
-  socket.on(
-    'data',
-    createLineSplitter(
-      MAX_FRAME_LENGTH,
-      (line) => {
-        const decoded = decodeFrame(clientFrameSchema, line);
-        if (decoded.ok) onFrame(decoded.frame);
-        else refuse('VALIDATION_FAILED', decoded.reason);
-      },
-      () => refuse('PAYLOAD_TOO_LARGE', `frame longer than ${MAX_FRAME_LENGTH} characters`),
-    ),
+  readFrames(socket, clientFrameSchema, onFrame, (reason, oversized) =>
+    refuse(oversized ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED', reason),
   );
   // A reset connection is an ordinary end of the client here; 'close' follows and cleans up.
   socket.on('error', () => {});

@@ -8,6 +8,11 @@ export interface Summary {
   mean: number;
 }
 
+/** Milliseconds since `t0` (a `performance.now()` value). */
+export function since(t0: number): number {
+  return performance.now() - t0;
+}
+
 /** Sorted copy, ascending. */
 function sorted(samples: readonly number[]): number[] {
   return [...samples].sort((a, b) => a - b);

@@ -2,7 +2,9 @@
  * Measuring helpers for the performance suites. Nothing here stands in for the engine: every
  * helper observes a real `Linda` (its `onHandled`, the sandbox's `onDelivery`, the store).
  */
+
 import { afterEach, expect } from 'vitest';
+import { percentile as benchPercentile } from '../../src/bench/stats.js';
 import type { Linda } from '../../src/engine.js';
 import type { LindaOptions } from '../../src/engine-options.js';
 import type { HandledEvent } from '../../src/pipeline/inbound.js';
@@ -37,11 +39,10 @@ export function engineFactory(): (options?: Partial<LindaOptions>) => Promise<Li
   };
 }
 
-/** The `p` quantile (0..1) of `samples`, nearest rank. */
+/** The `p` quantile (0..1) of `samples`, nearest rank (the bench's percentile; throws on none). */
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) throw new Error('no samples');
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+  return benchPercentile(samples, p * 100);
 }
 
 /** `count` distinct E.164 contact numbers, `+1555` followed by `base` and a counter. */
@@ -49,10 +50,7 @@ export function contacts(count: number, base = 7): string[] {
   return Array.from({ length: count }, (_, i) => `+1555${base}${String(i).padStart(6, '0')}`);
 }
 
-/** Milliseconds since `t0` (a `performance.now()` value). */
-export function since(t0: number): number {
-  return performance.now() - t0;
-}
+export { since } from '../../src/bench/stats.js';
 
 /** Prints one measured line for a reader of the test output. */
 export function report(test: string, fields: Record<string, number | string>): void {

@@ -80,7 +80,4 @@ export function contacts(count: number, offset = 0): string[] {
   return Array.from({ length: count }, (_, i) => `+1555${String(offset + i).padStart(7, '0')}`);
 }
 
-/** Milliseconds since `t0` (a `performance.now()` value). */
-export function since(t0: number): number {
-  return performance.now() - t0;
-}
+export { since } from '../stats.js';

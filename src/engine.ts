@@ -23,6 +23,7 @@ import {
 import { newMessageId } from './domain/message-id.js';
 import { parse } from './domain/validate.js';
 import { DEFAULTS, type LindaOptions } from './engine-options.js';
+import { EventBus } from './events/bus.js';
 import { KeyedRateLimiter, type RateLimit } from './limits/rate-limit.js';
 import type {
   AccountContext,
@@ -74,6 +75,8 @@ export class Linda implements LindaControl, LindaSandboxControl {
   readonly media: MediaStore;
   readonly sandbox: SandboxNetwork;
   readonly logger: Logger;
+  /** Everything that happens, as events: webhooks, SSE and metrics subscribe here. */
+  readonly events: EventBus;
   private readonly sessions = new Map<string, Session>();
   private readonly connectors: Record<string, ConnectorFactory>;
   private readonly outbox: Outbox;
@@ -110,7 +113,10 @@ export class Linda implements LindaControl, LindaSandboxControl {
     this.dedupeCache = new CountingCache({ max: cache.dedupe });
     const outboxOpts = { ...DEFAULTS.outbox, ...options.outbox };
     this.outboxRate = outboxOpts.rate;
-    this.outbox = new Outbox(this.store, outboxOpts, this.logger);
+    this.events = new EventBus((err, event) =>
+      this.logger.error({ err, event: event.type }, 'event listener failed'),
+    );
+    this.outbox = new Outbox(this.store, outboxOpts, this.logger, this.events);
     const pipelineOpts = { ...DEFAULTS.pipeline, ...options.pipeline };
     this.inbound = new InboundPipeline(
       {
@@ -134,6 +140,7 @@ export class Linda implements LindaControl, LindaSandboxControl {
         onHandled: (event) => {
           for (const l of this.handledListeners) l(event);
         },
+        events: this.events,
         logger: this.logger,
       },
       pipelineOpts,
@@ -476,6 +483,7 @@ export class Linda implements LindaControl, LindaSandboxControl {
     this.accountCache.delete(id);
     if (status === 'ready') this.outbox.wake(id);
     if (error !== undefined) this.logger.info({ account: id, status, error }, 'session status');
+    this.events.publish('session.status', id, error === undefined ? { status } : { status, error });
     if (status === 'stopped') return; // an explicit stop persists 'stopped' itself; engine.stop() keeps the desired state
     this.store.setAccountStatus(id, status).catch((err: unknown) => {
       this.logger.error({ err, account: id }, 'could not record session status');
@@ -483,6 +491,7 @@ export class Linda implements LindaControl, LindaSandboxControl {
   }
 
   private queueStatus(account: string, update: StatusUpdate): void {
+    this.events.publish('message.status', account, { id: update.id, status: update.status });
     this.statuses.add({ account, update }).catch((err: unknown) => {
       this.logger.error({ err, account, id: update.id }, 'could not record a message status');
     });

@@ -3,9 +3,10 @@ import type { CountingCache } from '../cache/counting-cache.js';
 import { Fifo } from '../common/fifo.js';
 import { GroupCommit, groupBy } from '../common/group-commit.js';
 import type { Account } from '../domain/account.js';
-import { LindaError, PipelineError } from '../domain/errors.js';
+import { errorMessage, LindaError, PipelineError } from '../domain/errors.js';
 import { type InboundMessage, type Message, type MessageStatus, messageSchema } from '../domain/message.js';
 import { parse } from '../domain/validate.js';
+import type { EventBus } from '../events/bus.js';
 import type { KeyedRateLimiter } from '../limits/rate-limit.js';
 import type { OutboxRecord, Store } from '../storage/types.js';
 import { ChatQueue } from './chat-queue.js';
@@ -44,6 +45,7 @@ interface Deps {
   dedupe: CountingCache<string, true>;
   onError(err: PipelineError): void;
   onHandled(event: HandledEvent): void;
+  events: EventBus;
   logger: Logger;
 }
 
@@ -93,13 +95,16 @@ export class InboundPipeline {
     } catch (err) {
       return Promise.reject(err);
     }
+    const acceptedAt = performance.now();
     const write = (): Promise<boolean> =>
       this.commit.add(message).then(
         (inserted) => {
           this.inflight.delete(key);
           this.deps.dedupe.set(key, true);
-          if (inserted) this.enqueue(message, account);
-          else this.release();
+          if (inserted) {
+            this.deps.events.publish('message.received', accountId, { message });
+            this.enqueue(message, account, acceptedAt);
+          } else this.release();
           return inserted;
         },
         (err: unknown) => {
@@ -118,11 +123,11 @@ export class InboundPipeline {
   /** Queues an already-stored message for the handlers (recovery after a restart). */
   dispatch(message: Message, account: Account): void {
     this.outstanding++;
-    this.enqueue(message, account);
+    this.enqueue(message, account, performance.now());
   }
 
-  private enqueue(message: Message, account: Account): void {
-    this.queue.push(`${message.account}\n${message.chat}`, () => this.handle(message, account));
+  private enqueue(message: Message, account: Account, acceptedAt: number): void {
+    this.queue.push(`${message.account}\n${message.chat}`, () => this.handle(message, account, acceptedAt));
   }
 
   /**
@@ -164,7 +169,7 @@ export class InboundPipeline {
     return parse(messageSchema, { ...raw, account, direction: 'in', status: 'received' }, 'inbound message');
   }
 
-  private async handle(message: Message, account: Account): Promise<void> {
+  private async handle(message: Message, account: Account, acceptedAt: number): Promise<void> {
     const ctx = new Context(message, account, this.deps.replies);
     let error: unknown;
     let flooded = false;
@@ -195,6 +200,17 @@ export class InboundPipeline {
     });
     this.release();
     this.deps.onHandled({ message, replies: ctx.replies, error, flooded });
+    if (this.deps.events.wants('message.handled')) {
+      this.deps.events.publish('message.handled', message.account, {
+        id: message.id,
+        chat: message.chat,
+        kind: message.kind,
+        replies: ctx.replies.length,
+        latencyMs: performance.now() - acceptedAt,
+        flooded,
+        ...(error === undefined ? {} : { error: errorMessage(error) }),
+      });
+    }
   }
 
   private async writeHandled(

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { GroupCommit, groupBy } from '../common/group-commit.js';
 import type { SendReceipt } from '../connectors/types.js';
 import type { OutboundMessage } from '../domain/message.js';
+import type { EventBus } from '../events/bus.js';
 import type { RateLimit } from '../limits/rate-limit.js';
 import { SlidingWindowLimiter } from '../limits/sliding-window.js';
 import type { OutboxInput, OutboxRecord, Store } from '../storage/types.js';
@@ -20,6 +21,7 @@ export class Outbox {
     private readonly store: Store,
     private readonly opts: SenderOptions,
     private readonly logger: Logger,
+    private readonly events: EventBus,
   ) {
     this.commit = new GroupCommit((items) => this.write(items));
   }
@@ -48,6 +50,7 @@ export class Outbox {
       recipientRate === undefined ? undefined : new SlidingWindowLimiter(recipientRate),
       this.opts,
       this.logger,
+      this.events,
     );
     this.senders.set(account, sender);
     sender.wake();

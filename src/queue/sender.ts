@@ -4,6 +4,7 @@ import { groupBy } from '../common/group-commit.js';
 import type { SendReceipt } from '../connectors/types.js';
 import { ConnectorError, errorMessage } from '../domain/errors.js';
 import type { OutboundMessage } from '../domain/message.js';
+import type { EventBus } from '../events/bus.js';
 import { type BackoffPolicy, backoffDelay } from '../limits/backoff.js';
 import type { SlidingWindowLimiter } from '../limits/sliding-window.js';
 import type { OutboxRecord, Store } from '../storage/types.js';
@@ -40,6 +41,7 @@ export class AccountSender {
     private readonly recipientLimiter: SlidingWindowLimiter | undefined,
     private readonly opts: SenderOptions,
     private readonly logger: Logger,
+    private readonly events: EventBus,
   ) {
     // Every recipient waiting on the rate limiter listens for the stop; there may be hundreds.
     setMaxListeners(0, this.abort.signal);
@@ -87,6 +89,7 @@ export class AccountSender {
     const outcomes: Outcome[] = [];
     await Promise.all([...byRecipient.values()].map((list) => this.sendInOrder(list, outcomes)));
     await this.store.settleOutbound(this.account, outcomes);
+    if (this.events.wants('message.sent')) this.publish(rows, outcomes);
     let nextDue = Number.POSITIVE_INFINITY;
     for (const o of outcomes)
       if (o.state === 'queued' && o.nextAttemptAt !== undefined) nextDue = Math.min(nextDue, o.nextAttemptAt);
@@ -111,6 +114,24 @@ export class AccountSender {
       } catch (err) {
         outcomes.push(this.failure(row, err));
       }
+    }
+  }
+
+  /** One `message.sent` event per attempt made (rows put back untried publish nothing). */
+  private publish(rows: OutboxRecord[], outcomes: Outcome[]): void {
+    const bySeq = new Map(rows.map((r) => [r.seq, r]));
+    for (const o of outcomes) {
+      const row = bySeq.get(o.seq);
+      if (row === undefined || (o.state === 'queued' && o.error === undefined)) continue;
+      const { id, to, kind } = row.message;
+      this.events.publish('message.sent', this.account, {
+        id,
+        to,
+        kind,
+        result: o.state === 'queued' ? 'retry' : o.state,
+        attempts: row.attempts,
+        ...(o.error === undefined ? {} : { error: o.error }),
+      });
     }
   }
 

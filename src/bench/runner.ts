@@ -102,7 +102,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
       const t0 = performance.now();
       let error: string | undefined;
       try {
-        measurements.push(...(await scenario.run(ctx)));
+        for (const m of await scenario.run(ctx)) measurements.push({ ...m, scenario: scenario.name });
       } catch (err) {
         error = errorText(err);
       } finally {
@@ -186,6 +186,7 @@ function judge(measurements: Measurement[]): MetricResult[] {
       planMet: t.plan === undefined ? undefined : meets(t, value, t.plan),
       goalMet: t.goal === undefined ? undefined : meets(t, value, t.goal),
       note: ms.map((m) => m.note).find((n) => n !== undefined),
+      scenario: ms[0]?.scenario,
     });
   }
   return out;

@@ -6,6 +6,8 @@ export interface Measurement {
   samples: number[];
   /** Shown next to the number: scale, caveats. */
   note?: string;
+  /** The scenario that measured it (set by the runner; none for metrics derived from the run). */
+  scenario?: string;
 }
 
 /** Counts a scenario may scale by mode. */
@@ -67,6 +69,8 @@ export interface MetricResult {
   planMet: boolean | undefined;
   goalMet: boolean | undefined;
   note: string | undefined;
+  /** The scenario that measures it, to re-run it alone; undefined for whole-run metrics. */
+  scenario: string | undefined;
 }
 
 /** The machine the run was on. */

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { BenchError } from '../../../src/bench/errors.js';
-import { type Baseline, compareToBaseline, formatGate, parseBaseline } from '../../../src/bench/gate.js';
+import {
+  type Baseline,
+  compareToBaseline,
+  formatGate,
+  mergeRemeasured,
+  parseBaseline,
+} from '../../../src/bench/gate.js';
 
 function baseline(
   metrics: Record<string, number>,
@@ -103,5 +109,27 @@ describe('regression gate', () => {
   it('rejects a file that is not a baseline', () => {
     expect(() => parseBaseline('{"kind":"other"}', 'x.json')).toThrow(/not a linda bench baseline/);
     expect(() => parseBaseline('nope', 'x.json')).toThrow(/not JSON/);
+  });
+
+  it('re-measured: a metric regresses only if every run regressed, and the best run is shown', () => {
+    const base = baseline({ 'single.latency': 1, 'batch100.time': 10 });
+    const first = compareToBaseline(baseline({ 'single.latency': 1.8, 'batch100.time': 30 }), base);
+    expect(first.regressions.map((r) => r.id)).toEqual(['single.latency', 'batch100.time']);
+    // A busy second: the re-run of single.latency is fine; batch100.time is slow again.
+    const again = compareToBaseline(baseline({ 'single.latency': 1.1, 'batch100.time': 25 }), base);
+    const merged = mergeRemeasured(first, again);
+    expect(merged.regressions.map((r) => r.id)).toEqual(['batch100.time']);
+    const single = merged.rows.find((r) => r.id === 'single.latency')!;
+    expect(single).toMatchObject({ current: 1.1, runs: 2, regressed: false });
+    expect(merged.rows.find((r) => r.id === 'batch100.time')).toMatchObject({ current: 25, runs: 2 });
+    expect(formatGate(merged, baseline({}), base)).toMatch(/batch100\.time: .*best of 2 runs/);
+  });
+
+  it('re-measured: a metric the re-run did not measure keeps its first verdict', () => {
+    const base = baseline({ 'single.latency': 1, 'memory.idle5': 10 });
+    const first = compareToBaseline(baseline({ 'single.latency': 1, 'memory.idle5': 20 }), base);
+    const merged = mergeRemeasured(first, compareToBaseline(baseline({ 'single.latency': 1 }), base));
+    expect(merged.regressions.map((r) => r.id)).toEqual(['memory.idle5']);
+    expect(merged.rows.find((r) => r.id === 'memory.idle5')?.runs).toBe(1);
   });
 });

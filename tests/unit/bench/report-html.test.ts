@@ -24,6 +24,7 @@ function result(): BenchResult {
         id: 'single.latency',
         label: 'single message: say → reply durable',
         unit: 'ms',
+        scenario: 'single-message',
         stat: 'p99',
         plan: 100,
         goal: 1,

@@ -9,6 +9,7 @@ import { appliedMigrations, migrate } from './migrate.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { createMessageQueries, type MessageQueries } from './queries.js';
 import { createSearchIndex, type SearchIndex } from './search-index.js';
+import { createWebhookTables, type WebhookTables } from './webhooks.js';
 
 /** Options of `createSqliteStore`. */
 export interface SqliteStoreOptions {
@@ -32,6 +33,7 @@ interface Open {
   queries: MessageQueries;
   outbox: Outbox;
   searchIndex: SearchIndex;
+  webhooks: WebhookTables;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -91,6 +93,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           queries: createMessageQueries(db, searchIndex),
           outbox: createOutbox(db, chats),
           searchIndex,
+          webhooks: createWebhookTables(db),
           timer: indexIntervalMs > 0 ? setInterval(indexIdle, indexIntervalMs).unref() : undefined,
         };
       } catch (err) {
@@ -151,5 +154,20 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
     saveMedia: (ref) => use('saveMedia', (o) => o.kv.saveMedia(ref)),
     getMedia: (sha256) => use('getMedia', (o) => o.kv.getMedia(sha256)),
+
+    createWebhook: (webhook) => use('createWebhook', (o) => o.webhooks.create(webhook)),
+    getWebhook: (id) => use('getWebhook', (o) => o.webhooks.get(id)),
+    listWebhooks: () => use('listWebhooks', (o) => o.webhooks.list()),
+    deleteWebhook: (id) => use('deleteWebhook', (o) => o.webhooks.remove(id)),
+    enqueueWebhookDeliveries: (items) => use('enqueueWebhookDeliveries', (o) => o.webhooks.enqueue(items)),
+    claimWebhookDeliveries: (limit, now) =>
+      use('claimWebhookDeliveries', (o) => o.webhooks.claim(limit, now)),
+    settleWebhookDeliveries: (outcomes) => use('settleWebhookDeliveries', (o) => o.webhooks.settle(outcomes)),
+    requeueWebhookDeliveries: () => use('requeueWebhookDeliveries', (o) => o.webhooks.requeueInflight()),
+    nextWebhookDeliveryDue: () => use('nextWebhookDeliveryDue', (o) => o.webhooks.nextDue()),
+    getWebhookDelivery: (id) => use('getWebhookDelivery', (o) => o.webhooks.getDelivery(id)),
+    listWebhookDeliveries: (webhookId, query) =>
+      use('listWebhookDeliveries', (o) => o.webhooks.listDeliveries(webhookId, query)),
+    replayWebhookDelivery: (id, now) => use('replayWebhookDelivery', (o) => o.webhooks.replay(id, now)),
   };
 }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LindaError, StorageError } from '../../../src/domain/errors.js';
 import type { Store } from '../../../src/storage/types.js';
 import { account, inbound, outbox } from './fixtures.js';
+import { describeWebhookConformance } from './webhook-conformance.js';
 
 /**
  * The behaviour every `Store` must show. Run it once per adapter:
@@ -530,5 +531,7 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
       await store.saveMedia({ sha256: 'd'.repeat(64), size: 1, mime: 'text/plain', fileName: 'a.txt' });
       expect((await store.getMedia('d'.repeat(64)))?.fileName).toBe('a.txt');
     });
+
+    describeWebhookConformance(() => store);
   });
 }

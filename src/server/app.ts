@@ -3,6 +3,7 @@ import type { pino } from 'pino';
 import { installAuth } from './auth.js';
 import type { LindaApi } from './engine-api.js';
 import { installErrorHandling } from './errors.js';
+import { installOpenApi } from './openapi.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerMessageRoutes } from './routes/messages.js';
 import { registerQrRoutes } from './routes/qr.js';
@@ -42,7 +43,12 @@ export function buildServer(linda: LindaApi, opts: ServerOptions): FastifyInstan
   installErrorHandling(app);
   acceptEmptyJsonBodies(app);
   installAuth(app, opts.apiKey);
-  registerHealthRoute(app);
+  // Before any route, and every route inside a plugin (`app.register`), so the spec lists it.
+  installOpenApi(app);
+  app.register((root, _opts, done) => {
+    registerHealthRoute(root);
+    done();
+  });
   registerWebhookRoutes(app, linda);
   app.register(
     (v1, _opts, done) => {

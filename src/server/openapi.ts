@@ -41,6 +41,11 @@ export interface RouteDoc {
   body?: z.ZodType | JsonSchema;
   /** Media type of the body; default `application/json`. */
   bodyContentType?: string;
+  /**
+   * Needs `Authorization: Bearer ...` (adds the bearer scheme and UNAUTHORIZED). Default: only
+   * under `/v1`; set it for an open-path route that checks a token itself (`/metrics`).
+   */
+  auth?: boolean;
   /** Success responses by HTTP status. */
   responses: Readonly<Record<number, SuccessDoc>>;
   /**
@@ -53,6 +58,8 @@ export interface RouteDoc {
 
 /** Where {@link describeRoute} keeps the error codes until {@link documentRoute} expands them. */
 const ERRORS_KEY = 'x-linda-errors';
+/** Set by {@link describeRoute} on a route outside `/v1` that needs a bearer token. */
+const AUTH_KEY = 'x-linda-auth';
 
 /** Name of the shared error body schema (`#/components/schemas/LindaError`). */
 export const ERROR_SCHEMA_ID = 'LindaError';
@@ -144,6 +151,7 @@ export function describeRoute(doc: RouteDoc): FastifySchema {
     ...(doc.headers === undefined ? {} : { headers: toJsonSchema(doc.headers, 'input') }),
     ...(body === undefined ? {} : { body }),
     response,
+    ...(doc.auth === true ? { [AUTH_KEY]: true } : {}),
     [ERRORS_KEY]: errors,
   } as FastifySchema;
 }
@@ -185,14 +193,13 @@ export function documentRoute(args: {
     | Record<string, string>
     | undefined;
   if (schema === undefined || declared === undefined) return { schema, url };
-  const { [ERRORS_KEY]: _, ...rest } = schema as Record<string, unknown>;
+  const { [ERRORS_KEY]: _, [AUTH_KEY]: auth, ...rest } = schema as Record<string, unknown>;
   const methods = Array.isArray(route.method) ? route.method : [route.method];
-  const authenticated = url === '/v1' || url.startsWith('/v1/');
+  const v1 = url === '/v1' || url.startsWith('/v1/');
+  const authenticated = auth === true || v1;
   const codes: Partial<Record<ErrorCode, string>> = { ...(declared as Partial<Record<ErrorCode, string>>) };
-  if (authenticated) {
-    codes.UNAUTHORIZED ??= '';
-    codes.ENGINE_STOPPED ??= '';
-  }
+  if (authenticated) codes.UNAUTHORIZED ??= '';
+  if (v1) codes.ENGINE_STOPPED ??= '';
   if (rest.body !== undefined || methods.some((m) => BODY_METHODS.has(m))) {
     codes.VALIDATION_FAILED ??= '';
     codes.PAYLOAD_TOO_LARGE ??= '';

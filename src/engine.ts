@@ -27,8 +27,10 @@ import { EventBus } from './events/bus.js';
 import { KeyedRateLimiter, type RateLimit } from './limits/rate-limit.js';
 import type {
   AccountContext,
+  EngineCounters,
   EngineStatus,
   LindaControl,
+  LindaObservability,
   LindaSandboxControl,
   SandboxExchange,
   SendOptions,
@@ -41,7 +43,15 @@ import { Outbox } from './queue/outbox.js';
 import { sandboxExchange } from './sandbox-exchange.js';
 import { createMediaStore, type MediaStore } from './storage/media-store.js';
 import { createSqliteStore } from './storage/sqlite/index.js';
-import type { Contact, OutboxRecord, Store } from './storage/types.js';
+import type {
+  Contact,
+  MessageCounts,
+  OutboxDepth,
+  OutboxRecord,
+  Store,
+  StoreHealth,
+} from './storage/types.js';
+import { WebhookService } from './webhooks/service.js';
 
 const DEFAULT_ACCOUNT_KEY = 'defaultAccount';
 const DEMO_CREATED_KEY = 'demoCreated';
@@ -67,7 +77,7 @@ const sendRateSchema = z.object({
  * linda.bot.command('hello', (ctx) => ctx.reply(`hi ${ctx.from}`));
  * await linda.start();
  */
-export class Linda implements LindaControl, LindaSandboxControl {
+export class Linda implements LindaControl, LindaSandboxControl, LindaObservability {
   /** The bot's middleware: `linda.bot.command('hi', (ctx) => ctx.reply('hello'))`. */
   readonly bot = new Composer<Context>();
   readonly store: Store;
@@ -77,6 +87,8 @@ export class Linda implements LindaControl, LindaSandboxControl {
   readonly logger: Logger;
   /** Everything that happens, as events: webhooks, SSE and metrics subscribe here. */
   readonly events: EventBus;
+  /** Outbound webhooks: registrations and their signed, durable deliveries. */
+  readonly webhooks: WebhookService;
   private readonly sessions = new Map<string, Session>();
   private readonly connectors: Record<string, ConnectorFactory>;
   private readonly outbox: Outbox;
@@ -117,6 +129,14 @@ export class Linda implements LindaControl, LindaSandboxControl {
       this.logger.error({ err, event: event.type }, 'event listener failed'),
     );
     this.outbox = new Outbox(this.store, outboxOpts, this.logger, this.events);
+    this.webhooks = new WebhookService({
+      store: this.store,
+      events: this.events,
+      sealer: options.cipher,
+      logger: this.logger,
+      checkAccount: (id) => this.getAccount(id),
+      options: options.webhooks,
+    });
     const pipelineOpts = { ...DEFAULTS.pipeline, ...options.pipeline };
     this.inbound = new InboundPipeline(
       {
@@ -175,6 +195,8 @@ export class Linda implements LindaControl, LindaSandboxControl {
     await this.store.init();
     this.started = true;
     this.startedAt = Date.now();
+    // Before sessions open, so their first status events reach the webhooks.
+    await this.webhooks.start();
     this.defaultAccountId = await this.store.getSetting(DEFAULT_ACCOUNT_KEY);
     if (this.options.demo && (await this.store.getSetting(DEMO_CREATED_KEY)) === undefined) {
       if ((await this.store.getAccount('demo')) === undefined)
@@ -198,6 +220,7 @@ export class Linda implements LindaControl, LindaSandboxControl {
     await this.inbound.idle();
     await this.outbox.close();
     await this.statuses.drain().catch(() => {}); // failures were logged when they happened
+    await this.webhooks.stop(); // last: the stops above publish events it queues
     await this.store.close();
   }
 
@@ -380,7 +403,13 @@ export class Linda implements LindaControl, LindaSandboxControl {
     return {
       uptimeMs: Date.now() - this.startedAt,
       defaultAccount: this.defaultAccountId,
-      accounts: accounts.map((a) => ({ id: a.id, connector: a.connector, status: a.status })),
+      accounts: accounts.map((a) => ({
+        id: a.id,
+        connector: a.connector,
+        status: a.status,
+        name: a.name,
+        phone: a.phone ?? null,
+      })),
       messages: { in: inCount, out: outCount },
       outbox,
       caches: {
@@ -390,6 +419,35 @@ export class Linda implements LindaControl, LindaSandboxControl {
       },
       memory: { heapUsed: mem.heapUsed, rss: mem.rss },
     };
+  }
+
+  // --- observability (read by the server's metrics and live stats) ---------------------------
+
+  counters(): EngineCounters {
+    const rateLimitWaits: EngineCounters['rateLimitWaits'] = {};
+    for (const [account, w] of this.outbox.rateLimitWaits()) {
+      rateLimitWaits[account] = { account: { ...w.account }, recipient: { ...w.recipient } };
+    }
+    return {
+      caches: {
+        accounts: this.accountCache.stats(),
+        contacts: this.contactCache.stats(),
+        dedupe: this.dedupeCache.stats(),
+      },
+      rateLimitWaits,
+    };
+  }
+
+  storeHealth(): Promise<StoreHealth> {
+    return this.store.health();
+  }
+
+  outboxDepth(): Promise<OutboxDepth[]> {
+    return this.store.outboxDepth();
+  }
+
+  messageCountsSince(since: number): Promise<MessageCounts[]> {
+    return this.store.messageCountsSince(since);
   }
 
   // --- sandbox ------------------------------------------------------------------------------

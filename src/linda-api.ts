@@ -1,6 +1,15 @@
 import type { Account, AccountInput } from './domain/account.js';
 import type { Message } from './domain/message.js';
-import type { ChatSummary, HistoryPage, OutboxRecord, OutboxStats } from './storage/types.js';
+import type { EventBus } from './events/bus.js';
+import type {
+  ChatSummary,
+  HistoryPage,
+  MessageCounts,
+  OutboxDepth,
+  OutboxRecord,
+  OutboxStats,
+  StoreHealth,
+} from './storage/types.js';
 
 /** Options of a send through the API or an account context. */
 export interface SendOptions {
@@ -20,7 +29,7 @@ export interface CacheStats {
 export interface EngineStatus {
   uptimeMs: number;
   defaultAccount: string | undefined;
-  accounts: Array<{ id: string; connector: string; status: string }>;
+  accounts: Array<{ id: string; connector: string; status: string; name: string; phone: string | null }>;
   messages: { in: number; out: number };
   outbox: OutboxStats;
   caches: Record<string, CacheStats>;
@@ -78,4 +87,27 @@ export interface LindaSandboxControl {
     text: string,
     opts?: { waitMs?: number },
   ): Promise<SandboxExchange>;
+}
+
+/** In-memory counters the engine keeps anyway; reading them costs no store query. */
+export interface EngineCounters {
+  caches: Record<string, CacheStats>;
+  /** Per account: sends that waited for the account's send rate or a recipient's pair rate. */
+  rateLimitWaits: Record<
+    string,
+    { account: { waits: number; waitedMs: number }; recipient: { waits: number; waitedMs: number } }
+  >;
+}
+
+/** What the operator's surface (`/metrics`, `/ready`, live stats) reads from the engine. */
+export interface LindaObservability {
+  /** Everything that happens, as events. */
+  readonly events: EventBus;
+  counters(): EngineCounters;
+  /** The store answers and every shipped migration is applied; throws when it does not answer. */
+  storeHealth(): Promise<StoreHealth>;
+  /** Outbox backlog per account (cost grows with the backlog only). */
+  outboxDepth(): Promise<OutboxDepth[]>;
+  /** Messages per account since `since` (epoch ms): inbound stored, outbound sent. */
+  messageCountsSince(since: number): Promise<MessageCounts[]>;
 }

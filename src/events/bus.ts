@@ -9,6 +9,7 @@ export const EVENT_TYPES = [
   'message.sent',
   'message.status',
   'session.status',
+  'stats.tick',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -42,6 +43,23 @@ export interface EventData {
   'message.status': { id: string; status: MessageStatus };
   /** An account's session changed state. */
   'session.status': { status: SessionStatus; error?: string };
+  /** Once a second while a server runs (account `'*'`): the live numbers the dashboard draws. */
+  'stats.tick': StatsTick;
+}
+
+/** One second of live engine numbers (`stats.tick`, `GET /v1/stats`, `linda status`). */
+export interface StatsTick {
+  /** Inbound messages stored per second, over the last tick. */
+  inPerSec: number;
+  /** Outbound messages the network accepted per second, over the last tick. */
+  outPerSec: number;
+  /** Median ms from acceptance to handled, over the last 5 s; null when nothing was handled. */
+  latencyP50Ms: number | null;
+  /** 99th percentile of the same; null when nothing was handled. */
+  latencyP99Ms: number | null;
+  /** Outbox rows waiting (queued and sending), all accounts. */
+  queued: number;
+  heapUsedBytes: number;
 }
 
 /** One published event. `id` is stable: replays and retries carry the same id. */

@@ -1,6 +1,12 @@
 import type { RateLimit, TakeResult } from './rate-limit.js';
 import { sleep } from './rate-limit.js';
 
+/** Observes waits for a point: one `began` per waiting `acquire`, then `ended` with the ms waited. */
+export interface WaitObserver {
+  began(): void;
+  ended(waitedMs: number): void;
+}
+
 /**
  * An exact sliding-window limiter for outbound sends: it remembers the times of the last
  * `points` sends per key and allows another only when the oldest of them is at least
@@ -22,6 +28,8 @@ export class SlidingWindowLimiter {
   constructor(
     readonly limit: RateLimit,
     private readonly random: () => number = Math.random,
+    /** Told when an `acquire` starts waiting for a point and how long it waited (metrics). */
+    private readonly onWait?: WaitObserver,
   ) {
     this.windowMs = limit.durationMs + Math.min(50, Math.ceil(limit.durationMs * 0.02));
   }
@@ -61,11 +69,20 @@ export class SlidingWindowLimiter {
     if (this.limit.jitterMs !== undefined && this.limit.jitterMs > 0) {
       await sleep(this.random() * this.limit.jitterMs, signal);
     }
-    for (;;) {
-      if (signal?.aborted) return false;
-      const res = this.take(key);
-      if (res.ok) return true;
-      await sleep(res.retryInMs, signal);
+    let waitingSince: number | undefined;
+    try {
+      for (;;) {
+        if (signal?.aborted) return false;
+        const res = this.take(key);
+        if (res.ok) return true;
+        if (waitingSince === undefined) {
+          waitingSince = performance.now();
+          this.onWait?.began();
+        }
+        await sleep(res.retryInMs, signal);
+      }
+    } finally {
+      if (waitingSince !== undefined) this.onWait?.ended(performance.now() - waitingSince);
     }
   }
 }

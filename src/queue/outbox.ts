@@ -4,9 +4,15 @@ import type { SendReceipt } from '../connectors/types.js';
 import type { OutboundMessage } from '../domain/message.js';
 import type { EventBus } from '../events/bus.js';
 import type { RateLimit } from '../limits/rate-limit.js';
-import { SlidingWindowLimiter } from '../limits/sliding-window.js';
+import { SlidingWindowLimiter, type WaitObserver } from '../limits/sliding-window.js';
 import type { OutboxInput, OutboxRecord, Store } from '../storage/types.js';
 import { AccountSender, type SenderOptions } from './sender.js';
+
+/** Sends that had to wait for the account's send rate or a recipient's pair rate, and for how long. */
+export interface RateLimitWaits {
+  account: { waits: number; waitedMs: number };
+  recipient: { waits: number; waitedMs: number };
+}
 
 /**
  * The durable outbox: every outbound message is a store row before any attempt to send it.
@@ -16,6 +22,8 @@ import { AccountSender, type SenderOptions } from './sender.js';
 export class Outbox {
   private readonly senders = new Map<string, AccountSender>();
   private readonly commit: GroupCommit<{ account: string; input: OutboxInput }, OutboxRecord>;
+  /** Sends that waited for a rate-limit point, per account and limiter; survives re-attaches. */
+  private readonly waits = new Map<string, RateLimitWaits>();
 
   constructor(
     private readonly store: Store,
@@ -46,8 +54,10 @@ export class Outbox {
       account,
       this.store,
       send,
-      new SlidingWindowLimiter(rate),
-      recipientRate === undefined ? undefined : new SlidingWindowLimiter(recipientRate),
+      new SlidingWindowLimiter(rate, Math.random, this.waitCounter(account, 'account')),
+      recipientRate === undefined
+        ? undefined
+        : new SlidingWindowLimiter(recipientRate, Math.random, this.waitCounter(account, 'recipient')),
       this.opts,
       this.logger,
       this.events,
@@ -67,6 +77,28 @@ export class Outbox {
   /** Asks `account`'s sender for a round (after its session came back, say). */
   wake(account: string): void {
     this.senders.get(account)?.wake();
+  }
+
+  /** Rate-limit waits so far, per account (monotonic; for metrics). */
+  rateLimitWaits(): ReadonlyMap<string, Readonly<RateLimitWaits>> {
+    return this.waits;
+  }
+
+  private waitCounter(account: string, limiter: 'account' | 'recipient'): WaitObserver {
+    let w = this.waits.get(account);
+    if (w === undefined) {
+      w = { account: { waits: 0, waitedMs: 0 }, recipient: { waits: 0, waitedMs: 0 } };
+      this.waits.set(account, w);
+    }
+    const counter = w[limiter];
+    return {
+      began: () => {
+        counter.waits++;
+      },
+      ended: (ms) => {
+        counter.waitedMs += ms;
+      },
+    };
   }
 
   /** Writes pending enqueues, stops every sender. */

@@ -1,14 +1,21 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { pino } from 'pino';
+import { LiveStats } from '../observability/live-stats.js';
+import { createEngineMetrics } from '../observability/metrics.js';
 import { installAuth } from './auth.js';
 import type { LindaApi } from './engine-api.js';
 import { installErrorHandling } from './errors.js';
 import { installOpenApi } from './openapi.js';
 import { registerAccountRoutes } from './routes/accounts.js';
+import { registerDashboardRoutes } from './routes/dashboard.js';
+import { registerEventRoutes } from './routes/events.js';
 import { registerMessageRoutes } from './routes/messages.js';
+import { registerMetricsRoute } from './routes/metrics.js';
+import { registerOutboundWebhookRoutes } from './routes/outbound-webhooks.js';
 import { registerQrRoutes } from './routes/qr.js';
 import { registerSandboxRoutes } from './routes/sandbox.js';
-import { registerHealthRoute, registerStatusRoutes } from './routes/status.js';
+import { registerStatsRoutes } from './routes/stats.js';
+import { registerHealthRoute, registerReadyRoute, registerStatusRoutes } from './routes/status.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 
 /** Largest accepted request body: a maximal text (65,536 characters of up to 4 UTF-8 bytes) fits. */
@@ -22,6 +29,8 @@ export interface ServerOptions {
   logger?: pino.Logger;
   /** Bytes; default {@link DEFAULT_BODY_LIMIT}. */
   bodyLimit?: number;
+  /** A read-only token that opens `GET /metrics` (and nothing else) besides the API key. */
+  metricsToken?: string;
 }
 
 /**
@@ -43,20 +52,34 @@ export function buildServer(linda: LindaApi, opts: ServerOptions): FastifyInstan
   installErrorHandling(app);
   acceptEmptyJsonBodies(app);
   installAuth(app, opts.apiKey);
+  if (opts.metricsToken?.length === 0) throw new Error('metricsToken must not be empty');
+  // Live numbers and metrics exist only while a server does: the bare engine pays nothing.
+  const live = new LiveStats(linda);
+  const metrics = createEngineMetrics(linda);
+  app.addHook('onClose', async () => {
+    live.close();
+    metrics.close();
+  });
   // Before any route, and every route inside a plugin (`app.register`), so the spec lists it.
   installOpenApi(app);
   app.register((root, _opts, done) => {
     registerHealthRoute(root);
+    registerReadyRoute(root, linda);
+    registerMetricsRoute(root, metrics, { apiKey: opts.apiKey, metricsToken: opts.metricsToken });
     done();
   });
   registerWebhookRoutes(app, linda);
+  registerDashboardRoutes(app);
   app.register(
     (v1, _opts, done) => {
       registerAccountRoutes(v1, linda);
       registerMessageRoutes(v1, linda);
       registerQrRoutes(v1, linda);
       registerSandboxRoutes(v1, linda);
-      registerStatusRoutes(v1, linda);
+      registerOutboundWebhookRoutes(v1, linda);
+      registerEventRoutes(v1, linda);
+      registerStatusRoutes(v1, linda, live);
+      registerStatsRoutes(v1, live);
       done();
     },
     { prefix: '/v1' },

@@ -1,8 +1,15 @@
-import type { LindaControl, LindaSandboxControl } from '../linda-api.js';
+import type { EventBus } from '../events/bus.js';
+import type { LindaControl, LindaObservability, LindaSandboxControl } from '../linda-api.js';
+import type { WebhookControl } from '../webhooks/service.js';
 
 /** The part of the engine the HTTP API drives: its public control surface, nothing internal. */
 export type LindaApi = LindaControl &
-  LindaSandboxControl & {
+  LindaSandboxControl &
+  LindaObservability & {
     /** The live connector of an account (webhook routing); undefined while it is not connected. */
     connector(id: string): unknown;
+    /** Outbound webhooks: registrations, deliveries, replay. */
+    readonly webhooks: WebhookControl;
+    /** The engine's events (the SSE stream subscribes here). */
+    readonly events: EventBus;
   };

@@ -130,6 +130,34 @@ export interface WebhookDeliveryOutcome {
   deliveredAt?: number;
 }
 
+/** What `Store.health` reports (for `GET /ready`). */
+export interface StoreHealth {
+  migrations: {
+    /** Recorded in the store, in order. */
+    applied: string[];
+    /** Shipped with this build (the migration files), in order. */
+    expected: string[];
+  };
+}
+
+/** One account's outbox backlog (`Store.outboxDepth`). */
+export interface OutboxDepth {
+  account: string;
+  queued: number;
+  sending: number;
+  /** Age in ms of the oldest queued row, 0 when none. */
+  oldestQueuedAgeMs: number;
+}
+
+/** Messages of one account since a moment (`Store.messageCountsSince`). */
+export interface MessageCounts {
+  account: string;
+  /** Inbound messages stored. */
+  in: number;
+  /** Outbound messages the network accepted (sent, delivered or read). */
+  out: number;
+}
+
 export interface StoreCapabilities {
   /** When false, the runtime serialises writes (SQLite: one writer). */
   supportsConcurrentWriters: boolean;
@@ -149,6 +177,8 @@ export interface Store {
   close(): Promise<void>;
   /** Migration names applied, in order (e.g. `001-initial`). */
   appliedMigrations(): Promise<string[]>;
+  /** Answers a query and compares applied migrations with shipped ones; throws when unreachable. */
+  health(): Promise<StoreHealth>;
 
   // accounts
   /** Throws LindaError ACCOUNT_EXISTS when the id is taken. */
@@ -220,6 +250,13 @@ export interface Store {
   requeueInflight(account: string): Promise<number>;
   getOutbound(seq: number): Promise<OutboxRecord | undefined>;
   outboxStats(account?: string): Promise<OutboxStats>;
+  /** Queued and sending rows per account that has any; cost grows with the backlog, not the table. */
+  outboxDepth(): Promise<OutboxDepth[]>;
+  /**
+   * Messages per account with a timestamp at or after `since` (epoch ms), for "today" counts;
+   * cost grows with the messages since then, not the table. Accounts with none are left out.
+   */
+  messageCountsSince(since: number): Promise<MessageCounts[]>;
 
   // media metadata (the bytes live in MediaStore)
   saveMedia(ref: MediaRef): Promise<void>;

@@ -6,6 +6,7 @@ import { openDatabase, type SqliteDb, toStorageError } from './database.js';
 import { createKeyValues, type KeyValues } from './key-values.js';
 import { createMessageWrites, type MessageWrites } from './messages.js';
 import { appliedMigrations, migrate } from './migrate.js';
+import { createObservability, type Observability } from './observability.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { createMessageQueries, type MessageQueries } from './queries.js';
 import { createSearchIndex, type SearchIndex } from './search-index.js';
@@ -33,6 +34,7 @@ interface Open {
   queries: MessageQueries;
   outbox: Outbox;
   searchIndex: SearchIndex;
+  observe: Observability;
   webhooks: WebhookTables;
   timer: NodeJS.Timeout | undefined;
 }
@@ -93,6 +95,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           queries: createMessageQueries(db, searchIndex),
           outbox: createOutbox(db, chats),
           searchIndex,
+          observe: createObservability(db),
           webhooks: createWebhookTables(db),
           timer: indexIntervalMs > 0 ? setInterval(indexIdle, indexIntervalMs).unref() : undefined,
         };
@@ -117,6 +120,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     appliedMigrations: () => use('appliedMigrations', (o) => appliedMigrations(o.db)),
+    health: () => use('health', (o) => o.observe.health()),
 
     createAccount: (account) => use('createAccount', (o) => o.accounts.create(account)),
     getAccount: (id) => use('getAccount', (o) => o.accounts.get(id)),
@@ -151,6 +155,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     requeueInflight: (account) => use('requeueInflight', (o) => o.outbox.requeueInflight(account)),
     getOutbound: (seq) => use('getOutbound', (o) => o.outbox.get(seq)),
     outboxStats: (account) => use('outboxStats', (o) => o.outbox.stats(account)),
+    outboxDepth: () => use('outboxDepth', (o) => o.observe.outboxDepth()),
+    messageCountsSince: (since) => use('messageCountsSince', (o) => o.observe.messageCountsSince(since)),
 
     saveMedia: (ref) => use('saveMedia', (o) => o.kv.saveMedia(ref)),
     getMedia: (sha256) => use('getMedia', (o) => o.kv.getMedia(sha256)),

@@ -78,6 +78,8 @@ const ERROR_DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   NOT_FOUND: 'the thing asked for does not exist',
   ACCOUNT_NOT_FOUND: 'no account with this id',
   ACCOUNT_EXISTS: 'an account with this id already exists',
+  WEBHOOK_NOT_FOUND: 'no webhook with this id',
+  DELIVERY_NOT_FOUND: 'no webhook delivery with this id',
   NO_DEFAULT_ACCOUNT: 'no default account is set',
   SESSION_NOT_READY: 'the account is not connected yet',
   ROUTE_NOT_FOUND: 'no such route',

@@ -1,0 +1,218 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, type RunningServer } from '../../src/server/launch.js';
+import { tempDir } from '../support/engine.js';
+
+/**
+ * The dashboard in a real browser: Debian's chromium (installed by `.ci/run` with apt-get, never
+ * downloaded) driven by playwright-core against a real engine and server. Screenshots of every
+ * step go to `test-artifacts/dashboard/`; `DASHBOARD_SCREENSHOT=docs/dashboard.png` also writes
+ * the README's picture.
+ */
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ROOT = join(import.meta.dirname, '../..');
+const ARTIFACTS = join(ROOT, 'test-artifacts/dashboard');
+
+/** What the tests read from page elements (this file compiles without the DOM library). */
+interface Drawn {
+  dataset: Record<string, string | undefined>;
+  toDataURL(): string;
+}
+
+describe('dashboard in a browser', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let removeDir: () => void = () => {};
+  const problems: string[] = [];
+
+  const shot = async (name: string) => {
+    await page.evaluate('window.scrollTo(0, 0)'); // the sticky top bar belongs at the top
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  };
+
+  /** A virtual contact writes to the demo bot through the API (traffic for the charts). */
+  const say = async (from: string, text: string) => {
+    const res = await fetch(`${server.url}/v1/sandbox/demo/inbound`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ from, text }),
+    });
+    expect(res.status).toBe(200);
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}. The browser tests drive Debian's chromium: ` +
+          'apt-get install -y chromium (.ci/run does this), or set CHROMIUM_PATH.',
+      );
+    }
+    // The route serves dist/dashboard; `npm test` must work on a fresh clone without a build.
+    execFileSync('npm', ['run', '--silent', 'build:dashboard'], { cwd: ROOT, stdio: 'inherit' });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const tmp = tempDir('linda-dashboard-');
+    removeDir = tmp.remove;
+    server = await launch({
+      dataDir: tmp.dir,
+      host: '127.0.0.1',
+      port: 0,
+      demo: true,
+      logger: pino({ level: 'silent' }),
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    // A CSP violation or a script error fails the suite (checked at the end).
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    removeDir();
+  });
+
+  it('serves the page with a strict Content-Security-Policy', async () => {
+    const res = await page.goto(server.url);
+    expect(res?.status()).toBe(200);
+    const headers = res?.headers() ?? {};
+    expect(headers['content-security-policy']).toContain("script-src 'self'");
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['x-frame-options']).toBe('DENY');
+    await page.locator('#login-key').waitFor();
+  });
+
+  it('refuses a wrong key: an error, and nothing loaded', async () => {
+    const v1: string[] = [];
+    const track = (req: { url(): string }) => {
+      if (new URL(req.url()).pathname.startsWith('/v1/')) v1.push(new URL(req.url()).pathname);
+    };
+    page.on('request', track);
+    await page.fill('#login-key', 'not-the-key');
+    await page.click('#login-submit');
+    await expect.poll(() => page.textContent('#login-error')).toContain('not valid');
+    page.off('request', track);
+    expect(await page.isHidden('#app')).toBe(true);
+    expect(await page.locator('#accounts-table tbody tr').count()).toBe(0);
+    expect(v1).toEqual(['/v1/status']); // the key check, and nothing else
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    // The failed 401 shows up in the console as a resource error; that one is expected.
+    problems.splice(0, problems.length, ...problems.filter((p) => !p.includes('401')));
+    await shot('1-wrong-key');
+  });
+
+  it('logs in with the key and shows the demo account ready', async () => {
+    await page.fill('#login-key', server.apiKey);
+    await page.click('#login-submit');
+    const demo = page.locator('#accounts-table tr[data-account="demo"]');
+    await expect.poll(() => demo.locator('.status').textContent()).toBe('ready');
+    expect(await demo.locator('.connector').textContent()).toBe('sandbox');
+    expect(await page.isHidden('#login')).toBe(true);
+    await expect.poll(() => page.getAttribute('#stream-state', 'data-state')).toBe('live');
+    // The key lives in this tab's sessionStorage, never in a cookie.
+    expect(await page.evaluate("sessionStorage.getItem('linda.apiKey')")).toBe(server.apiKey);
+    expect(await page.context().cookies()).toEqual([]);
+    await shot('2-logged-in');
+  });
+
+  it('answers !ping with pong in the sandbox panel, and the feed shows both', async () => {
+    await page.fill('#sandbox-text', '!ping');
+    await page.click('#sandbox-send');
+    await expect
+      .poll(() => page.locator('#sandbox-log .bubble.bot').allTextContents())
+      .toEqual([expect.stringMatching(/^pong/)]);
+    expect(await page.locator('#sandbox-log .bubble.contact').first().textContent()).toMatch(/^!ping/);
+    await expect
+      .poll(() => page.locator('#feed .feed-item.in .feed-text').first().textContent())
+      .toBe('!ping');
+    await expect
+      .poll(() => page.locator('#feed .feed-item.out .feed-text').first().textContent())
+      .toBe('pong');
+    await shot('3-sandbox-ping');
+  });
+
+  it('moves the charts with live traffic', async () => {
+    const chart = page.locator('#chart-throughput');
+    const canvas = chart.locator('canvas');
+    const before = {
+      points: Number(await chart.getAttribute('data-points')),
+      image: await canvas.evaluate((c) => (c as unknown as Drawn).toDataURL()),
+    };
+    // Ten messages a second for three seconds: the in and out rates must show up.
+    for (let i = 0; i < 30; i++) {
+      await say(`+1555010${String(i % 10).padStart(2, '0')}`, '!ping');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await expect
+      .poll(async () => Number(await chart.getAttribute('data-max')), { timeout: 5000 })
+      .toBeGreaterThan(1);
+    // One synchronous read of every chart, so a tick cannot land in between.
+    const points = await page
+      .locator('.chart')
+      .evaluateAll((charts) => charts.map((c) => Number((c as unknown as Drawn).dataset.points)));
+    expect(points).toHaveLength(4);
+    expect(points[0]).toBeGreaterThan(before.points);
+    expect(new Set(points).size).toBe(1); // the other charts drew the same ticks
+    expect(await canvas.evaluate((c) => (c as unknown as Drawn).toDataURL())).not.toBe(before.image);
+    expect(await chart.locator('.chart-value strong').first().textContent()).toMatch(/\/s$/);
+    expect(await page.locator('#kpi-in .kpi-value').textContent()).not.toBe('0');
+    await shot('4-charts');
+  });
+
+  it('adds and removes an account (with a confirmation)', async () => {
+    await page.click('#add-account');
+    await page.fill('.add-form input[name=id]', 'shop');
+    await page.fill('.add-form input[name=name]', 'Shop front');
+    await page.click('.add-form button[type=submit]');
+    const row = page.locator('#accounts-table tr[data-account="shop"]');
+    await expect.poll(() => row.locator('.status').textContent()).toBe('ready');
+    await row.locator('button', { hasText: 'Remove' }).click();
+    await page.locator('dialog.confirm[open]').waitFor();
+    await shot('5-remove-confirm');
+    await page.locator('dialog.confirm button', { hasText: 'Remove' }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    expect(await page.locator('#accounts-table tr[data-account="demo"]').count()).toBe(1);
+  });
+
+  // Not part of `npm test`: DASHBOARD_SCREENSHOT=docs/dashboard.png npx vitest run tests/browser
+  it.runIf(process.env.DASHBOARD_SCREENSHOT !== undefined)(
+    "takes the README's screenshot after 40 s of varied traffic",
+    async () => {
+      const texts = ['!ping', 'hello', '!help', 'where is my order?', '!status', 'thanks!'];
+      const started = Date.now();
+      let n = 0;
+      while (Date.now() - started < 40_000) {
+        const t = (Date.now() - started) / 1000;
+        const perSecond = 6 + 5 * Math.sin(t / 5) + 3 * Math.sin(t / 1.7);
+        const from = `+1555020${String(n % 37).padStart(2, '0')}`;
+        await say(from, texts[n % texts.length] ?? '!ping');
+        n++;
+        await new Promise((r) => setTimeout(r, 1000 / Math.max(1, perSecond)));
+      }
+      await page.fill('#sandbox-text', '!help');
+      await page.click('#sandbox-send');
+      await page.fill('#sandbox-text', '!status');
+      await page.click('#sandbox-send');
+      await expect.poll(() => page.locator('#sandbox-log .bubble.bot').count()).toBeGreaterThanOrEqual(3);
+      await page.evaluate('window.scrollTo(0, 0)');
+      await page.screenshot({ path: join(ROOT, process.env.DASHBOARD_SCREENSHOT ?? ''), fullPage: true });
+    },
+    90_000,
+  );
+
+  it('ran without script errors or CSP violations', () => {
+    expect(problems).toEqual([]);
+  });
+});

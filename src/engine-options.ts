@@ -5,6 +5,7 @@ import type { BackoffPolicy } from './limits/backoff.js';
 import type { RateLimit } from './limits/rate-limit.js';
 import type { MediaStore } from './storage/media-store.js';
 import type { Store } from './storage/types.js';
+import type { WebhookOptions } from './webhooks/service.js';
 
 /** Options of `createLinda`. Everything but `dataDir` (or `store`) has a default. */
 export interface LindaOptions {
@@ -42,6 +43,8 @@ export interface LindaOptions {
   }>;
   session?: Partial<{ maxFailures: number; backoff: BackoffPolicy }>;
   cache?: Partial<{ accounts: number; contacts: number; dedupe: number }>;
+  /** Outbound webhook delivery: concurrency, timeout, attempts, backoff (see `WEBHOOK_DEFAULTS`). */
+  webhooks?: Partial<WebhookOptions>;
 }
 
 /** Every default in one place. */

@@ -33,3 +33,4 @@ export { Context, type ReplyOptions } from './pipeline/context.js';
 export type { HandledEvent } from './pipeline/inbound.js';
 export { createSqliteStore } from './storage/sqlite/index.js';
 export type * from './storage/types.js';
+export * from './webhooks/index.js';

@@ -1,6 +1,8 @@
 import type { Message } from '../domain/message.js';
 import type { EngineStatus, SandboxExchange } from '../linda-api.js';
 import type { AccountView } from '../server/views.js';
+import type { WebhookView } from '../webhooks/registry.js';
+import type { DeliveryView } from '../webhooks/service.js';
 import { CliError } from './errors.js';
 
 /** Body of `POST /v1/accounts`. */
@@ -17,6 +19,14 @@ export interface SendReceipt {
   id: number;
   messageId: string;
   state: string;
+}
+
+/** Body of `POST /v1/webhooks`. */
+export interface NewWebhook {
+  url: string;
+  events: string[];
+  account?: string;
+  secret?: string;
 }
 
 /** One page of a chat's history, newest first. */
@@ -97,6 +107,28 @@ export class LindaClient {
 
   sandboxSay(account: string, from: string, text: string): Promise<SandboxExchange> {
     return this.request('POST', `/v1/sandbox/${enc(account)}/inbound`, { from, text });
+  }
+
+  createWebhook(input: NewWebhook): Promise<WebhookView & { secret: string }> {
+    return this.request('POST', '/v1/webhooks', input);
+  }
+
+  listWebhooks(): Promise<{ webhooks: WebhookView[] }> {
+    return this.request('GET', '/v1/webhooks');
+  }
+
+  async removeWebhook(id: string): Promise<void> {
+    await this.request('DELETE', `/v1/webhooks/${enc(id)}`);
+  }
+
+  webhookDeliveries(id: string, limit: number, state?: string): Promise<{ deliveries: DeliveryView[] }> {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (state !== undefined) query.set('state', state);
+    return this.request('GET', `/v1/webhooks/${enc(id)}/deliveries?${query}`);
+  }
+
+  replayDelivery(id: string): Promise<DeliveryView> {
+    return this.request('POST', `/v1/webhooks/deliveries/${enc(id)}/replay`);
   }
 
   private async request<T>(

@@ -9,6 +9,7 @@ import { registerMessageCommands } from './commands/messages.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerStatusCommand } from './commands/status.js';
+import { registerWebhookCommands } from './commands/webhooks.js';
 import { DEFAULT_DATA, DEFAULT_URL } from './config.js';
 import { describeError } from './errors.js';
 import { type CliIo, processIo } from './io.js';
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo): Command {
   registerMessageCommands(program, io);
   registerStatusCommand(program, io);
   registerSandboxCommands(program, io);
+  registerWebhookCommands(program, io);
   registerBenchCommand(program, io);
   return program;
 }

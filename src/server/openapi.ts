@@ -208,8 +208,24 @@ export function documentRoute(args: {
   }
   codes.INTERNAL ??= '';
   const response: Record<string, unknown> = { ...(rest.response as Record<string, unknown>) };
-  for (const [status, lines] of errorsByStatus(codes)) {
-    response[status] = { $ref: `${ERROR_SCHEMA_ID}#`, description: lines.join('\n') };
+  for (const [status, group] of errorsByStatus(codes)) {
+    response[status] = {
+      description: group
+        .map((e) => (e.why === undefined ? `- \`${e.code}\`` : `- \`${e.code}\`: ${e.why}`))
+        .join('\n'),
+      content: {
+        'application/json': {
+          schema: { $ref: `${ERROR_SCHEMA_ID}#` },
+          // One example body per code, so a reader sees the codes this status really carries.
+          examples: Object.fromEntries(
+            group.map((e) => [
+              e.code,
+              { value: { error: { code: e.code, message: (e.why ?? e.code).replaceAll('`', '') } } },
+            ]),
+          ),
+        },
+      },
+    };
   }
   return {
     schema: {
@@ -221,18 +237,19 @@ export function documentRoute(args: {
   };
 }
 
-/** Error codes grouped by HTTP status, each as a Markdown list line `` - `CODE`: why``. */
-function errorsByStatus(codes: Partial<Record<ErrorCode, string>>): Map<string, string[]> {
-  const byStatus = new Map<string, string[]>();
+/** Error codes grouped by HTTP status, each with what it means on this route. */
+function errorsByStatus(
+  codes: Partial<Record<ErrorCode, string>>,
+): Map<string, Array<{ code: ErrorCode; why: string | undefined }>> {
+  const byStatus = new Map<string, Array<{ code: ErrorCode; why: string | undefined }>>();
   const ordered = (Object.keys(codes) as ErrorCode[]).sort(
     (a, b) => ERROR_STATUS[a] - ERROR_STATUS[b] || a.localeCompare(b),
   );
   for (const code of ordered) {
     const status = String(ERROR_STATUS[code]);
-    const why = codes[code] || ERROR_DESCRIPTIONS[code];
-    const lines = byStatus.get(status) ?? [];
-    lines.push(why === undefined ? `- \`${code}\`` : `- \`${code}\`: ${why}`);
-    byStatus.set(status, lines);
+    const group = byStatus.get(status) ?? [];
+    group.push({ code, why: codes[code] || ERROR_DESCRIPTIONS[code] });
+    byStatus.set(status, group);
   }
   return byStatus;
 }

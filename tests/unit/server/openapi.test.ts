@@ -40,7 +40,10 @@ interface Operation {
   security?: Array<Record<string, string[]>>;
   responses?: Record<
     string,
-    { description?: string; content?: Record<string, { schema?: { $ref?: string } }> }
+    {
+      description?: string;
+      content?: Record<string, { schema?: { $ref?: string }; examples?: Record<string, unknown> }>;
+    }
   >;
 }
 type Spec = {
@@ -157,6 +160,10 @@ describe('OpenAPI document at /docs/json', () => {
     expect(create?.responses?.['409']?.description).toContain('`ACCOUNT_EXISTS`');
     expect(create?.responses?.['400']?.description).toContain('`VALIDATION_FAILED`');
     expect(create?.responses?.['413']?.description).toContain('`PAYLOAD_TOO_LARGE`');
+    // One example body per code, under the status it is answered with.
+    const notFound =
+      spec.paths['/v1/accounts/{id}/qr']?.get?.responses?.['404']?.content?.['application/json'];
+    expect(Object.keys(notFound?.examples ?? {})).toEqual(['ACCOUNT_NOT_FOUND', 'NOT_FOUND']);
     const qr = spec.paths['/v1/accounts/{id}/qr']?.get?.responses?.['200']?.content;
     expect(Object.keys(qr ?? {})).toEqual(['application/json', 'image/png']);
     // Open routes carry no security requirement.

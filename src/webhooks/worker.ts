@@ -64,6 +64,8 @@ export class WebhookWorker {
     }
     this.pumping = this.pump().finally(() => {
       this.pumping = undefined;
+      // A wake that came after the last claim (while the round looked for the next due time).
+      if (this.again) this.wake();
     });
   }
 
@@ -116,6 +118,8 @@ export class WebhookWorker {
   }
 
   private async attempt(row: WebhookDeliveryRecord): Promise<WebhookDeliveryOutcome> {
+    // Claimed while stopping: not attempted, back in the queue.
+    if (this.abort.signal.aborted) return interrupted(row);
     const hook = this.webhook(row.webhookId);
     // Removed meanwhile: its rows are gone with it, so this outcome updates nothing.
     if (hook === undefined) return { id: row.id, state: 'dead', error: 'webhook removed' };
@@ -159,12 +163,7 @@ export class WebhookWorker {
     } catch (err) {
       if (this.abort.signal.aborted) {
         // Not the receiver's fault: back in the queue, due at once after a restart.
-        return {
-          id: row.id,
-          state: 'queued',
-          error: 'interrupted: engine stopped',
-          nextAttemptAt: Date.now(),
-        };
+        return interrupted(row);
       }
       const reason = controller.signal.aborted
         ? errorMessage(controller.signal.reason)
@@ -213,6 +212,11 @@ export class WebhookWorker {
       Math.max(0, at - Date.now()) + 2,
     );
   }
+}
+
+/** The outcome of an attempt cut short (or never made) because the engine stopped. */
+function interrupted(row: WebhookDeliveryRecord): WebhookDeliveryOutcome {
+  return { id: row.id, state: 'queued', error: 'interrupted: engine stopped', nextAttemptAt: Date.now() };
 }
 
 /** `Retry-After` in ms (seconds or an HTTP date); 0 when absent or unreadable. */

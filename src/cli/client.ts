@@ -1,5 +1,6 @@
 import type { Message } from '../domain/message.js';
-import type { EngineStatus, SandboxExchange } from '../linda-api.js';
+import type { SandboxExchange } from '../linda-api.js';
+import type { StatusView } from '../server/routes/status.js';
 import type { AccountView } from '../server/views.js';
 import type { WebhookView } from '../webhooks/registry.js';
 import type { DeliveryView } from '../webhooks/service.js';
@@ -101,7 +102,7 @@ export class LindaClient {
     return this.request('GET', `/v1/accounts/${enc(account)}/search?${query}`);
   }
 
-  status(): Promise<EngineStatus> {
+  status(): Promise<StatusView> {
     return this.request('GET', '/v1/status');
   }
 

@@ -1,5 +1,5 @@
 import type { Message } from '../domain/message.js';
-import type { EngineStatus } from '../linda-api.js';
+import type { StatusView } from '../server/routes/status.js';
 import type { AccountView } from '../server/views.js';
 
 /** Human-readable output of the CLI; `--json` bypasses all of this. */
@@ -57,8 +57,12 @@ export function formatMessages(messages: Message[]): string {
   );
 }
 
-/** The engine snapshot as aligned `key  value` lines. */
-export function formatStatus(s: EngineStatus): string {
+/**
+ * The engine snapshot as aligned `key  value` lines, the live numbers the dashboard shows
+ * (messages/s in and out, latency p50/p99, queue depth, heap), then one row per account.
+ */
+export function formatStatus(s: StatusView): string {
+  const live = s.live;
   const rows: string[][] = [
     ['uptime', formatDuration(s.uptimeMs)],
     ['default account', s.defaultAccount ?? '(none)'],
@@ -71,16 +75,38 @@ export function formatStatus(s: EngineStatus): string {
     ],
     ['memory', `heap ${mib(s.memory.heapUsed)}, rss ${mib(s.memory.rss)}`],
   ];
+  if (live === null || live === undefined)
+    rows.push(['live', '(no tick yet: the server started under a second ago)']);
+  else {
+    rows.push(
+      ['msgs/s', `${live.inPerSec} in, ${live.outPerSec} out`],
+      ['latency', `p50 ${ms(live.latencyP50Ms)}, p99 ${ms(live.latencyP99Ms)} (last 5 s)`],
+      ['queue', `${live.queued} waiting`],
+      ['heap', mib(live.heapUsedBytes)],
+    );
+  }
   const width = Math.max(...rows.map((r) => (r[0] ?? '').length));
   let out = rows.map(([k, v]) => `${(k ?? '').padEnd(width)}  ${v ?? ''}`).join('\n');
   if (s.accounts.length > 0) {
     out += `\n\n${table(
-      ['ACCOUNT', 'CONNECTOR', 'STATUS'],
-      s.accounts.map((a) => [a.id, a.connector, a.status]),
+      ['ACCOUNT', 'CONNECTOR', 'STATUS', 'PHONE', 'IN TODAY', 'OUT TODAY', 'QUEUED'],
+      s.accounts.map((a) => [
+        a.id,
+        a.connector,
+        a.status,
+        a.phone ?? '',
+        String(a.today?.in ?? ''),
+        String(a.today?.out ?? ''),
+        String(a.queued ?? ''),
+      ]),
     )}`;
     return out;
   }
   return `${out}\n`;
+}
+
+function ms(value: number | null): string {
+  return value === null ? '—' : `${value} ms`;
 }
 
 /** Local `YYYY-MM-DD HH:MM:SS`. */

@@ -19,7 +19,15 @@ export interface ApiKeyInfo {
  * each other's key.
  */
 export async function ensureApiKey(dataDir: string): Promise<ApiKeyInfo> {
-  const path = join(dataDir, API_KEY_FILE);
+  return ensureSecretFile(dataDir, API_KEY_FILE);
+}
+
+/** File name of the read-only metrics token inside the data directory. */
+export const METRICS_TOKEN_FILE = 'metrics-token';
+
+/** Like {@link ensureApiKey}, for any secret file of the data directory (`metrics-token`). */
+export async function ensureSecretFile(dataDir: string, file: string): Promise<ApiKeyInfo> {
+  const path = join(dataDir, file);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(32).toString('base64url');
   try {

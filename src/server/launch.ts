@@ -1,6 +1,6 @@
 import type { pino } from 'pino';
 import { createLinda } from '../engine.js';
-import { ensureApiKey } from './api-key.js';
+import { ensureApiKey, ensureSecretFile, METRICS_TOKEN_FILE } from './api-key.js';
 import { buildServer } from './app.js';
 
 /** Options of {@link launch}. */
@@ -12,6 +12,8 @@ export interface LaunchOptions {
   /** Create the sandbox account `demo` when missing. */
   demo: boolean;
   logger: pino.Logger;
+  /** The read-only token of `GET /metrics` (`LINDA_METRICS_TOKEN`); default `<data>/metrics-token`. */
+  metricsToken?: string | undefined;
 }
 
 /** A running engine plus its HTTP API. */
@@ -22,6 +24,8 @@ export interface RunningServer {
   apiKeyPath: string;
   /** True when this run created the key (the only run that should print it). */
   apiKeyCreated: boolean;
+  /** The read-only `GET /metrics` token; its file, unless it came from the options. */
+  metricsToken: { token: string; path: string | undefined; created: boolean };
   /** Stops taking requests (`app.close()`), then stops the engine. Idempotent. */
   close(): Promise<void>;
 }
@@ -34,6 +38,11 @@ export interface RunningServer {
  */
 export async function launch(opts: LaunchOptions): Promise<RunningServer> {
   const key = await ensureApiKey(opts.dataDir);
+  const given = opts.metricsToken?.trim();
+  const metricsToken =
+    given === undefined || given.length === 0
+      ? await ensureSecretFile(opts.dataDir, METRICS_TOKEN_FILE)
+      : { key: given, path: undefined, created: false };
   const linda = await createLinda({ dataDir: opts.dataDir, logger: opts.logger, demo: opts.demo });
   try {
     await linda.start();
@@ -41,7 +50,7 @@ export async function launch(opts: LaunchOptions): Promise<RunningServer> {
     await linda.stop().catch(() => undefined); // close whatever start() had opened
     throw err;
   }
-  const app = buildServer(linda, { apiKey: key.key, logger: opts.logger });
+  const app = buildServer(linda, { apiKey: key.key, metricsToken: metricsToken.key, logger: opts.logger });
   try {
     await app.listen({ host: opts.host, port: opts.port });
   } catch (err) {
@@ -58,6 +67,7 @@ export async function launch(opts: LaunchOptions): Promise<RunningServer> {
     apiKey: key.key,
     apiKeyPath: key.path,
     apiKeyCreated: key.created,
+    metricsToken: { token: metricsToken.key, path: metricsToken.path, created: metricsToken.created },
     close() {
       closing ??= (async () => {
         try {

@@ -31,17 +31,32 @@ export function registerStartCommand(program: Command, io: CliIo): void {
       const bind = parse(hostOption, opts.host, '--host');
       const logger = createLogger({ level: parse(level, opts.logLevel, '--log-level') });
       const dir = dataDir(cmd.optsWithGlobals<GlobalOptions>(), io);
-      const server = await launch({ dataDir: dir, host: bind, port, demo: opts.demo, logger }).catch(
-        (err: unknown) => {
-          if (isAddressInUse(err)) {
-            throw new CliError('ADDRESS_IN_USE', `${bind}:${port} is already in use`);
-          }
-          throw err;
-        },
-      );
+      const metricsToken = io.env.LINDA_METRICS_TOKEN;
+      const server = await launch({
+        dataDir: dir,
+        host: bind,
+        port,
+        demo: opts.demo,
+        logger,
+        metricsToken,
+      }).catch((err: unknown) => {
+        if (isAddressInUse(err)) {
+          throw new CliError('ADDRESS_IN_USE', `${bind}:${port} is already in use`);
+        }
+        throw err;
+      });
       if (server.apiKeyCreated) {
         io.stdout(`API key (shown only this once; stored in ${server.apiKeyPath}):\n  ${server.apiKey}\n`);
       }
+      const { metricsToken: metrics } = server;
+      if (metrics.created) {
+        io.stdout(
+          `Metrics token (read-only, GET /metrics; stored in ${metrics.path}):\n  ${metrics.token}\n`,
+        );
+      }
+      io.stdout(
+        `Metrics at ${server.url}/metrics (Bearer token ${metrics.path === undefined ? 'from LINDA_METRICS_TOKEN' : `in ${metrics.path}`})\n`,
+      );
       io.stdout(`Linda listening on ${server.url}\n`);
       await waitForShutdown(io);
       io.stdout('stopping…\n');

@@ -7,7 +7,7 @@ import type { CliIo } from '../io.js';
 export function registerStatusCommand(program: Command, io: CliIo): void {
   program
     .command('status')
-    .description('engine snapshot: accounts, messages, outbox, memory')
+    .description('engine snapshot and live numbers (msgs/s, latency, queue, heap), per account today')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const client = await connect(cmd.optsWithGlobals<GlobalOptions>(), io);

@@ -160,8 +160,12 @@ describe('outbound webhooks', () => {
     expect(
       [...r.processed.values()].every((e) => e.type === 'message.received' && e.account === 'shop'),
     ).toBe(true);
-    const delivered = await linda.webhooks.deliveries(hook.id, { state: 'delivered', limit: 200 });
-    expect(delivered).toHaveLength(50);
+    // The receiver answers before the worker records the outcome.
+    let delivered: Awaited<ReturnType<typeof linda.webhooks.deliveries>> = [];
+    await eventually(async () => {
+      delivered = await linda.webhooks.deliveries(hook.id, { state: 'delivered', limit: 200 });
+      return delivered.length === 50;
+    }, '50 delivered rows');
     expect(delivered.every((d) => d.attempts === 3 && d.lastStatus === 204)).toBe(true);
   });
 
@@ -276,7 +280,11 @@ describe('outbound webhooks', () => {
     await eventually(() => r.processed.size >= 20, 'every event after the restart');
     expect(new Set(r.processed.keys())).toEqual(published);
     expect(r.duplicates).toEqual([]);
-    expect(await second.webhooks.deliveries(hook.id, { state: 'delivered', limit: 200 })).toHaveLength(20);
+    await eventually(
+      async () =>
+        (await second.webhooks.deliveries(hook.id, { state: 'delivered', limit: 200 })).length === 20,
+      '20 delivered rows',
+    );
   });
 
   it('stop leaves no listener or timer behind, and no webhooks means no bus listener at all', async () => {

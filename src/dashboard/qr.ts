@@ -2,7 +2,7 @@ import type { Api } from './api.js';
 import { h } from './dom.js';
 
 /** How often a linking account's code is fetched again (Baileys rotates its QR every ~20 s). */
-const REFRESH_MS = 3000;
+const REFRESH_MS = 2000;
 
 /**
  * The link panel of a Baileys account: its current QR code (refreshed while the account links)
@@ -10,6 +10,8 @@ const REFRESH_MS = 3000;
  */
 export class QrPanel {
   private account: string | undefined;
+  /** Bumped on every open and close, so a look-up still in flight cannot start a second loop. */
+  private generation = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastQr: string | null = null;
   private imageUrl: string | undefined;
@@ -45,11 +47,12 @@ export class QrPanel {
     this.title.textContent = `Link “${id}” to WhatsApp`;
     this.body.replaceChildren(h('p', { class: 'muted' }, 'Waiting for a code…'));
     this.root.hidden = false;
-    void this.refresh();
+    void this.refresh(this.generation);
   }
 
   /** Hides the panel and stops polling. */
   close(): void {
+    this.generation++;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.account = undefined;
@@ -59,9 +62,9 @@ export class QrPanel {
     this.root.hidden = true;
   }
 
-  private async refresh(): Promise<void> {
+  private async refresh(generation: number): Promise<void> {
     const id = this.account;
-    if (id === undefined) return;
+    if (id === undefined || generation !== this.generation) return;
     try {
       const info = await this.api.linking(id);
       if (this.account !== id) return;
@@ -91,7 +94,8 @@ export class QrPanel {
         h('p', { class: 'form-error' }, err instanceof Error ? err.message : String(err)),
       );
     }
-    this.timer = setTimeout(() => void this.refresh(), REFRESH_MS);
+    if (generation === this.generation)
+      this.timer = setTimeout(() => void this.refresh(generation), REFRESH_MS);
   }
 
   private async show(id: string, qr: string | null, pairingCode: string | null): Promise<void> {

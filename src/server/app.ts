@@ -66,10 +66,10 @@ export function buildServer(linda: LindaApi, opts: ServerOptions): FastifyInstan
     registerHealthRoute(root);
     registerReadyRoute(root, linda);
     registerMetricsRoute(root, metrics, { apiKey: opts.apiKey, metricsToken: opts.metricsToken });
+    registerDashboardRoutes(root);
     done();
   });
   registerWebhookRoutes(app, linda);
-  registerDashboardRoutes(app);
   app.register(
     (v1, _opts, done) => {
       registerAccountRoutes(v1, linda);

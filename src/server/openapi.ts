@@ -56,10 +56,20 @@ export interface RouteDoc {
   errors?: readonly ErrorCode[] | Readonly<Partial<Record<ErrorCode, string>>>;
 }
 
-/** Where {@link describeRoute} keeps the error codes until {@link documentRoute} expands them. */
-const ERRORS_KEY = 'x-linda-errors';
-/** Set by {@link describeRoute} on a route outside `/v1` that needs a bearer token. */
-const AUTH_KEY = 'x-linda-auth';
+/**
+ * Where {@link describeRoute} keeps the request and response schemas. Not in `params`, `body`,
+ * `response`, ... where Fastify would compile them into validators and serializers: the route is
+ * documentation only on any Fastify instance. {@link documentRoute} puts them in place for the spec.
+ */
+const DOC_KEY = 'x-linda-doc';
+
+/** What {@link describeRoute} stores under {@link DOC_KEY}. */
+interface StoredDoc {
+  request: Partial<Record<'params' | 'querystring' | 'headers' | 'body', JsonSchema>>;
+  response: Record<string, JsonSchema>;
+  errors: Partial<Record<ErrorCode, string>>;
+  auth: boolean;
+}
 
 /** Name of the shared error body schema (`#/components/schemas/LindaError`). */
 export const ERROR_SCHEMA_ID = 'LindaError';
@@ -124,7 +134,8 @@ function toJsonSchema(schema: z.ZodType | JsonSchema, io: 'input' | 'output'): J
 }
 
 /**
- * A route's `schema`, for documentation only (validation stays in the handler).
+ * A route's `schema`, for documentation only on any Fastify instance: Fastify compiles no
+ * validator or serializer from it (validation stays in the handler, replies keep their JSON).
  * @example
  *   app.get('/accounts/:id', { schema: describeRoute({ summary: 'Get an account', tags: ['accounts'],
  *     params: accountParams, responses: { 200: { description: 'The account', schema: accountViewSchema } },
@@ -135,26 +146,24 @@ export function describeRoute(doc: RouteDoc): FastifySchema {
   for (const [status, success] of Object.entries(doc.responses)) {
     response[status] = successResponse(success);
   }
-  const errors = Array.isArray(doc.errors)
+  const errors: Partial<Record<ErrorCode, string>> = Array.isArray(doc.errors)
     ? Object.fromEntries((doc.errors as readonly ErrorCode[]).map((code) => [code, '']))
-    : { ...doc.errors };
-  const body =
-    doc.body === undefined
-      ? undefined
-      : doc.bodyContentType === undefined
-        ? toJsonSchema(doc.body, 'input')
-        : { content: { [doc.bodyContentType]: { schema: toJsonSchema(doc.body, 'input') } } };
+    : { ...(doc.errors as Readonly<Partial<Record<ErrorCode, string>>> | undefined) };
+  const request: StoredDoc['request'] = {};
+  if (doc.params !== undefined) request.params = toJsonSchema(doc.params, 'input');
+  if (doc.querystring !== undefined) request.querystring = toJsonSchema(doc.querystring, 'input');
+  if (doc.headers !== undefined) request.headers = toJsonSchema(doc.headers, 'input');
+  if (doc.body !== undefined) {
+    const body = toJsonSchema(doc.body, 'input');
+    request.body =
+      doc.bodyContentType === undefined ? body : { content: { [doc.bodyContentType]: { schema: body } } };
+  }
+  const stored: StoredDoc = { request, response, errors, auth: doc.auth === true };
   return {
     summary: doc.summary,
     ...(doc.description === undefined ? {} : { description: doc.description }),
     tags: doc.tags,
-    ...(doc.params === undefined ? {} : { params: toJsonSchema(doc.params, 'input') }),
-    ...(doc.querystring === undefined ? {} : { querystring: toJsonSchema(doc.querystring, 'input') }),
-    ...(doc.headers === undefined ? {} : { headers: toJsonSchema(doc.headers, 'input') }),
-    ...(body === undefined ? {} : { body }),
-    response,
-    ...(doc.auth === true ? { [AUTH_KEY]: true } : {}),
-    [ERRORS_KEY]: errors,
+    [DOC_KEY]: stored,
   } as FastifySchema;
 }
 
@@ -191,23 +200,21 @@ export function documentRoute(args: {
   url: string;
 } {
   const { schema, url, route } = args;
-  const declared = (schema as Record<string, unknown> | undefined)?.[ERRORS_KEY] as
-    | Record<string, string>
-    | undefined;
-  if (schema === undefined || declared === undefined) return { schema, url };
-  const { [ERRORS_KEY]: _, [AUTH_KEY]: auth, ...rest } = schema as Record<string, unknown>;
+  const stored = (schema as Record<string, unknown> | undefined)?.[DOC_KEY] as StoredDoc | undefined;
+  if (schema === undefined || stored === undefined) return { schema, url };
+  const { [DOC_KEY]: _, ...rest } = schema as Record<string, unknown>;
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   const v1 = url === '/v1' || url.startsWith('/v1/');
-  const authenticated = auth === true || v1;
-  const codes: Partial<Record<ErrorCode, string>> = { ...(declared as Partial<Record<ErrorCode, string>>) };
+  const authenticated = stored.auth || v1;
+  const codes = { ...stored.errors };
   if (authenticated) codes.UNAUTHORIZED ??= '';
   if (v1) codes.ENGINE_STOPPED ??= '';
-  if (rest.body !== undefined || methods.some((m) => BODY_METHODS.has(m))) {
+  if (stored.request.body !== undefined || methods.some((m) => BODY_METHODS.has(m))) {
     codes.VALIDATION_FAILED ??= '';
     codes.PAYLOAD_TOO_LARGE ??= '';
   }
   codes.INTERNAL ??= '';
-  const response: Record<string, unknown> = { ...(rest.response as Record<string, unknown>) };
+  const response: Record<string, unknown> = { ...stored.response };
   for (const [status, group] of errorsByStatus(codes)) {
     response[status] = {
       description: group
@@ -230,6 +237,7 @@ export function documentRoute(args: {
   return {
     schema: {
       ...rest,
+      ...stored.request,
       response,
       ...(authenticated ? { security: [{ [SECURITY_SCHEME]: [] }] } : {}),
     } as FastifySchema,
@@ -268,10 +276,13 @@ function packageVersion(): string {
 /**
  * Makes route schemas documentation only, and serves the OpenAPI 3.1 spec at `/docs/json` (and
  * `/docs/yaml`) with Swagger UI at `/docs`, all open. Call before registering any route: the spec
- * lists the routes registered after it, inside `app.register(...)` plugins.
+ * lists the routes registered after it inside `app.register(...)` plugins (a route added straight
+ * on `app` in the same tick is registered before the swagger plugin loads, and is missed).
  */
 export function installOpenApi(app: FastifyInstance): void {
-  // Handlers validate with zod (VALIDATION_FAILED with issues) and replies keep their exact JSON.
+  // describeRoute() hands Fastify nothing to compile; these keep a hand-written `schema` (a
+  // plugin's, a quick `querystring`) documentation only too: handlers validate with zod
+  // (VALIDATION_FAILED with issues) and replies keep their exact JSON.
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.addSchema(errorBodySchema);

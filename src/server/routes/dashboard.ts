@@ -4,6 +4,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { describeRoute, type RouteDoc } from '../openapi.js';
 
 /**
  * Where `npm run build` (and the browser tests) put the compiled dashboard: `<package>/dist/dashboard`,
@@ -36,6 +38,60 @@ const TYPES: Record<string, string> = {
 /** A compiled or static file of the dashboard: a flat name, nothing that could leave the folder. */
 const ASSET_NAME = /^[a-z0-9][a-z0-9-]*\.(js|css|svg)$/;
 
+const tags = ['dashboard'];
+const ifNoneMatch = z.object({
+  'if-none-match': z.string().optional().meta({ description: 'ETag of a cached copy' }),
+});
+const notModified = { description: 'Not modified: the cached copy (ETag) is current' };
+const fileErrors = { ROUTE_NOT_FOUND: 'no dashboard file by this name' } as const;
+
+const pageDoc: RouteDoc = {
+  summary: 'Dashboard page',
+  description:
+    'The operator dashboard (open: the page holds no data; it asks for the API key and calls `/v1`). ' +
+    'Served with a strict CSP, no framing, `Cache-Control: no-cache` and an ETag.',
+  tags,
+  headers: ifNoneMatch,
+  responses: {
+    200: { description: 'The page', contentType: 'text/html', schema: z.string() },
+    304: notModified,
+    503: {
+      description: 'The dashboard is not built (`npm run build`)',
+      contentType: 'text/plain',
+      schema: z.string(),
+    },
+  },
+};
+
+const assetDoc: RouteDoc = {
+  summary: 'Dashboard script, style or image',
+  tags,
+  params: z.object({
+    file: z.string().regex(ASSET_NAME).meta({ description: 'A flat file name: `app.js`, `app.css`, ...' }),
+  }),
+  headers: ifNoneMatch,
+  responses: {
+    200: {
+      description: 'The file',
+      content: { 'text/javascript': z.string(), 'text/css': z.string(), 'image/svg+xml': z.string() },
+    },
+    304: notModified,
+  },
+  errors: fileErrors,
+};
+
+const vendorDoc: RouteDoc = {
+  summary: 'Dashboard vendor file (uPlot)',
+  tags,
+  params: z.object({ file: z.enum(['uplot.js', 'uplot.css']) }),
+  headers: ifNoneMatch,
+  responses: {
+    200: { description: 'The file', content: { 'text/javascript': z.string(), 'text/css': z.string() } },
+    304: notModified,
+  },
+  errors: fileErrors,
+};
+
 /** Options of {@link registerDashboardRoutes}. */
 export interface DashboardOptions {
   /** Folder of the compiled dashboard; default {@link DASHBOARD_DIR}. */
@@ -55,20 +111,18 @@ export function registerDashboardRoutes(app: FastifyInstance, opts: DashboardOpt
     'uplot.js': join(uplotDir, 'uPlot.esm.js'),
     'uplot.css': join(uplotDir, 'uPlot.min.css'),
   };
-  const hide = { schema: { hide: true } };
-
-  app.get('/', hide, async (request, reply) =>
+  app.get('/', { schema: describeRoute(pageDoc) }, async (request, reply) =>
     send(reply, request.headers['if-none-match'], join(dir, 'index.html')),
   );
 
-  app.get('/dashboard/vendor/:file', hide, async (request, reply) => {
+  app.get('/dashboard/vendor/:file', { schema: describeRoute(vendorDoc) }, async (request, reply) => {
     const { file } = request.params as { file: string };
     const path = vendor[file];
     if (path === undefined) return notFound(reply, file);
     return send(reply, request.headers['if-none-match'], path);
   });
 
-  app.get('/dashboard/:file', hide, async (request, reply) => {
+  app.get('/dashboard/:file', { schema: describeRoute(assetDoc) }, async (request, reply) => {
     const { file } = request.params as { file: string };
     if (!ASSET_NAME.test(file)) return notFound(reply, file);
     return send(reply, request.headers['if-none-match'], join(dir, file));

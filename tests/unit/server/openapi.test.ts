@@ -1,6 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from '../../../src/domain/errors.js';
 import { describeRoute, installOpenApi } from '../../../src/server/openapi.js';
 import { API_KEY, errorCode, type Harness, startHarness } from './harness.js';
@@ -52,19 +53,19 @@ type Spec = {
 };
 
 const isV1 = (url: string) => url === '/v1' || url.startsWith('/v1/');
+const isDocs = (url: string) => url === '/docs' || url.startsWith('/docs/');
 const ERROR_REF = '#/components/schemas/LindaError';
 
 /**
- * What is wrong with the documentation of `routes` in `spec`: every `/v1` route (never hidden)
- * and every other route not hidden on purpose needs a summary, a documented success response,
- * error responses with the shared error body whose codes match their status, and under `/v1`
- * the bearer scheme and a 401.
+ * What is wrong with the documentation of `routes` in `spec`: every route but Swagger UI's own
+ * needs a summary, a documented success response, error responses with the shared error body
+ * whose codes match their status, and under `/v1` the bearer scheme and a 401.
  */
 function problems(spec: Spec, routes: RegisteredRoute[]): string[] {
   const found: string[] = [];
   for (const route of routes) {
     if (route.method === 'HEAD') continue; // Fastify's automatic twin of each GET
-    if (route.hidden && !isV1(route.url)) continue;
+    if (route.hidden && isDocs(route.url)) continue; // Swagger UI's own page, assets and spec
     const name = `${route.method} ${route.url}`;
     const path = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const op = spec.paths[path]?.[route.method.toLowerCase()];
@@ -200,7 +201,7 @@ describe('OpenAPI document at /docs/json', () => {
 });
 
 describe('the documentation check', () => {
-  it('catches an undocumented or hidden /v1 route; auth: true documents a token check outside /v1', async () => {
+  it('catches an undocumented or a hidden route; auth: true documents a token check outside /v1', async () => {
     const app = Fastify();
     installOpenApi(app);
     app.register(
@@ -224,6 +225,7 @@ describe('the documentation check', () => {
       { prefix: '/v1' },
     );
     app.register((root, _opts, done) => {
+      root.get('/hidden-page', { schema: { hide: true } }, async () => '');
       root.get(
         '/scrape',
         {
@@ -252,8 +254,40 @@ describe('the documentation check', () => {
         'GET /v1/forgotten: no documented success response',
         'GET /v1/forgotten: no documented error response',
         'GET /v1/hidden: not in the spec',
+        'GET /hidden-page: not in the spec',
       ]),
     );
     expect(found.filter((p) => p.startsWith('GET /v1/documented'))).toEqual([]);
+  });
+
+  it('is documentation only, even on an instance without installOpenApi: nothing validated, nothing stripped', async () => {
+    const app = Fastify();
+    app.post(
+      '/items/:id',
+      {
+        schema: describeRoute({
+          summary: 'Strict on paper',
+          tags: ['test'],
+          params: z.object({ id: z.string().regex(/^[a-z]+$/) }),
+          querystring: z.strictObject({ n: z.coerce.number().int() }),
+          body: z.strictObject({ name: z.string() }),
+          responses: { 200: { description: 'ok', schema: z.strictObject({ ok: z.boolean() }) } },
+        }),
+      },
+      async (request) => ({ ok: 'yes', params: request.params, query: request.query, body: request.body }),
+    );
+    const res = await app.inject({
+      method: 'POST',
+      url: '/items/N0T-A-SLUG?n=x&extra=1',
+      payload: { name: 5, extra: true },
+    });
+    await app.close();
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      ok: 'yes',
+      params: { id: 'N0T-A-SLUG' },
+      query: { n: 'x', extra: '1' },
+      body: { name: 5, extra: true },
+    });
   });
 });

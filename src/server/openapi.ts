@@ -296,6 +296,17 @@ export function installOpenApi(app: FastifyInstance): void {
           'Control plane of a Linda engine. Every `/v1` route needs `Authorization: Bearer <api key>`. ' +
           'Every error answers `{ error: { code, message, details? } }` with a stable `code`.',
       },
+      // The order Swagger UI shows them in; a route may use a tag not listed here.
+      tags: [
+        { name: 'accounts', description: 'WhatsApp accounts and their sessions' },
+        { name: 'messages', description: 'Send, history and search, per account' },
+        { name: 'webhooks', description: 'Outbound webhooks: Linda calls your URL on events' },
+        { name: 'events', description: 'The same events as a live stream' },
+        { name: 'status', description: 'Engine status, live numbers, metrics, health' },
+        { name: 'sandbox', description: 'The in-process test network' },
+        { name: 'cloud webhook', description: "Meta's calls into Linda (WhatsApp Cloud API accounts)" },
+        { name: 'dashboard', description: 'The operator dashboard page and its files' },
+      ],
       components: {
         securitySchemes: {
           [SECURITY_SCHEME]: {

@@ -127,6 +127,26 @@ describe('OpenAPI document at /docs/json', () => {
     expect((await h.app.inject({ method: 'GET', url: '/docs/yaml' })).statusCode).toBe(200);
   });
 
+  it('has no dangling $ref (a zod schema with $defs would leave some)', () => {
+    const refs: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (typeof node === 'object' && node !== null) {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === '$ref' && typeof value === 'string') refs.push(value);
+          else walk(value);
+        }
+      }
+    };
+    walk(spec);
+    expect(refs.length).toBeGreaterThan(0);
+    const dangling = refs.filter((ref) => {
+      const name = /^#\/components\/schemas\/([^/]+)$/.exec(ref)?.[1];
+      return name === undefined || spec.components.schemas[name] === undefined;
+    });
+    expect(dangling).toEqual([]);
+  });
+
   it('documents every registered route with its success and error responses', () => {
     const routes = routesOf(h.app);
     expect(routes.filter((r) => isV1(r.url)).length).toBeGreaterThanOrEqual(13);

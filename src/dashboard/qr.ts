@@ -99,21 +99,25 @@ export class QrPanel {
   }
 
   private async show(id: string, qr: string | null, pairingCode: string | null): Promise<void> {
-    const steps = h(
-      'ol',
-      { class: 'qr-steps' },
-      h('li', {}, 'Open WhatsApp on the phone'),
-      h('li', {}, 'Settings → Linked devices → Link a device'),
+    const steps = (last: string, note?: string) =>
       h(
-        'li',
-        {},
-        pairingCode !== null
-          ? 'Choose “Link with phone number” and type the code'
-          : 'Point the camera at this code',
-      ),
-    );
+        'div',
+        { class: 'qr-text' },
+        h(
+          'ol',
+          { class: 'qr-steps' },
+          h('li', {}, 'Open WhatsApp on the phone'),
+          h('li', {}, 'Settings → Linked devices → Link a device'),
+          h('li', {}, last),
+        ),
+        note === undefined ? null : h('p', { class: 'muted small qr-note' }, note),
+      );
     if (pairingCode !== null) {
-      this.body.replaceChildren(h('div', { class: 'pairing-code mono' }, pairingCode), steps);
+      this.lastQr = null;
+      this.body.replaceChildren(
+        h('div', { class: 'pairing-code mono' }, pairingCode),
+        steps('Choose “Link with phone number instead” and type this code'),
+      );
       return;
     }
     if (qr === null || qr === this.lastQr) return;
@@ -130,8 +134,10 @@ export class QrPanel {
         width: 256,
         height: 256,
       }),
-      steps,
-      h('p', { class: 'muted small' }, 'The code refreshes by itself.'),
+      steps(
+        'Point the camera at this code',
+        'WhatsApp rotates the code every few seconds; this one follows.',
+      ),
     );
   }
 }

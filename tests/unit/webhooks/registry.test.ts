@@ -63,7 +63,7 @@ describe('WebhookRegistry', () => {
 
   it('keeps a user secret, expands * and dedupes types, and scopes to an existing account', async () => {
     const mine = await registry.create({
-      url: 'http://127.0.0.1:9/x?y=1',
+      url: 'http://127.0.0.1:8080/x?y=1',
       events: ['session.status', 'session.status'],
       account: 'acme',
       secret: 'my-own-secret-of-16+',
@@ -86,6 +86,7 @@ describe('WebhookRegistry', () => {
     ['ftp', { url: 'ftp://example.com/x', events: ['*'] }, 'http or https'],
     ['javascript:', { url: 'javascript:alert(1)', events: ['*'] }, 'http or https'],
     ['credentials', { url: 'https://user:pw@example.com/x', events: ['*'] }, 'credentials'],
+    ['a port fetch() refuses', { url: 'http://127.0.0.1:6000/x', events: ['*'] }, 'blocked by fetch'],
     ['a too long URL', { url: `https://example.com/${'a'.repeat(2048)}`, events: ['*'] }, 'url'],
     ['no events', { url: 'https://example.com', events: [] }, 'events'],
     [

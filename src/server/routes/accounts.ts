@@ -16,17 +16,19 @@ export function registerAccountRoutes(app: FastifyInstance, linda: LindaApi): vo
     {
       schema: describeRoute({
         summary: 'Create an account',
-        description: 'Creates the account and starts its session. Unknown fields are rejected.',
+        description:
+          'Creates the account and starts its session. Unknown fields are rejected. A session that ' +
+          'cannot connect does not fail the request: the account shows `status: failed` (or another ' +
+          'parked status) instead.',
         tags,
         body: createAccountBody,
         responses: { 201: { ...account, description: 'Created' } },
-        errors: [
-          'VALIDATION_FAILED',
-          'ACCOUNT_EXISTS',
-          'CONNECTOR_UNKNOWN',
-          'CONNECTOR_FAILED',
-          'STORAGE_FAILED',
-        ],
+        errors: {
+          VALIDATION_FAILED: 'the body does not match its schema (also a bad `config.sendRate`)',
+          CONNECTOR_UNKNOWN: 'no connector of this kind is registered',
+          ACCOUNT_EXISTS: 'an account with this id already exists',
+          STORAGE_FAILED: 'the store failed',
+        },
       }),
     },
     async (request, reply) => {
@@ -95,11 +97,13 @@ export function registerAccountRoutes(app: FastifyInstance, linda: LindaApi): vo
     {
       schema: describeRoute({
         summary: 'Start an account',
-        description: "Starts the account's session (again, if it was parked: logged out, failed, ...).",
+        description:
+          "Starts the account's session (again, if it was parked: logged out, failed, ...). A session " +
+          'that cannot connect does not fail the request: see the returned `status`.',
         tags,
         params: accountParams,
         responses: { 200: account },
-        errors: ['VALIDATION_FAILED', 'ACCOUNT_NOT_FOUND', 'CONNECTOR_UNKNOWN', 'CONNECTOR_FAILED'],
+        errors: ['VALIDATION_FAILED', 'ACCOUNT_NOT_FOUND', 'STORAGE_FAILED'],
       }),
     },
     async (request) => {

@@ -1,4 +1,3 @@
-import type { EventBus } from '../events/bus.js';
 import type { LindaControl, LindaObservability, LindaSandboxControl } from '../linda-api.js';
 import type { WebhookControl } from '../webhooks/service.js';
 
@@ -10,6 +9,4 @@ export type LindaApi = LindaControl &
     connector(id: string): unknown;
     /** Outbound webhooks: registrations, deliveries, replay. */
     readonly webhooks: WebhookControl;
-    /** The engine's events (the SSE stream subscribes here). */
-    readonly events: EventBus;
   };

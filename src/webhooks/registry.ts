@@ -179,8 +179,8 @@ export class WebhookRegistry {
   /** Deletes the webhook and its deliveries. Throws WEBHOOK_NOT_FOUND. */
   async remove(id: string): Promise<void> {
     this.get(id);
-    this.live.delete(id);
     await this.store.deleteWebhook(id);
+    this.live.delete(id);
   }
 
   /** Enabled webhooks wanting `type` from `account`. */

@@ -20,7 +20,14 @@ export * from './domain/index.js';
 export { newMessageId } from './domain/message-id.js';
 export { createLinda, Linda } from './engine.js';
 export type { LindaOptions } from './engine-options.js';
-export { EVENT_TYPES, EventBus, type EventData, type EventType, type LindaEvent } from './events/bus.js';
+export {
+  EVENT_TYPES,
+  EventBus,
+  type EventData,
+  type EventType,
+  type LindaEvent,
+  type StatsTick,
+} from './events/bus.js';
 export type * from './linda-api.js';
 export {
   Composer,

@@ -1,5 +1,5 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
-import Fastify from 'fastify';
+import Fastify, { type InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from '../../../src/domain/errors.js';
@@ -206,6 +206,64 @@ describe('OpenAPI document at /docs/json', () => {
     expect(res.json().error.details.issues).toEqual(
       expect.arrayContaining([expect.objectContaining({ path: 'id' })]),
     );
+  });
+
+  it('documents the error codes the routes really answer with, under their status', async () => {
+    const cases: Array<[string, string, InjectOptions]> = [
+      ['post', '/v1/accounts', { method: 'POST', url: '/v1/accounts', payload: { id: 'demo' } }],
+      [
+        'post',
+        '/v1/accounts',
+        { method: 'POST', url: '/v1/accounts', payload: { id: 'x', connector: 'fax' } },
+      ],
+      [
+        'post',
+        '/v1/accounts',
+        {
+          method: 'POST',
+          url: '/v1/accounts',
+          payload: 'x'.repeat(400 * 1024),
+          headers: { 'content-type': 'application/json' },
+        },
+      ],
+      ['get', '/v1/accounts/{id}', { method: 'GET', url: '/v1/accounts/nope' }],
+      ['get', '/v1/accounts/{id}', { method: 'GET', url: '/v1/accounts/Not%20A%20Slug' }],
+      ['delete', '/v1/accounts/{id}', { method: 'DELETE', url: '/v1/accounts/nope' }],
+      ['get', '/v1/accounts/{id}/qr', { method: 'GET', url: '/v1/accounts/demo/qr' }],
+      [
+        'post',
+        '/v1/accounts/{id}/messages',
+        { method: 'POST', url: '/v1/accounts/demo/messages', payload: { to: '1' } },
+      ],
+      [
+        'get',
+        '/v1/accounts/{id}/chats/{chat}/messages',
+        { method: 'GET', url: '/v1/accounts/demo/chats/..%2Fx/messages' },
+      ],
+      ['get', '/v1/accounts/{id}/search', { method: 'GET', url: '/v1/accounts/demo/search' }],
+      [
+        'post',
+        '/v1/sandbox/{account}/inbound',
+        { method: 'POST', url: '/v1/sandbox/nope/inbound', payload: { from: '+15550001234', text: 'hi' } },
+      ],
+      ['get', '/v1/status', { method: 'GET', url: '/v1/status', headers: { authorization: 'Bearer wrong' } }],
+      ['get', '/webhooks/cloud/{account}', { method: 'GET', url: '/webhooks/cloud/demo' }],
+      ['post', '/webhooks/cloud/{account}', { method: 'POST', url: '/webhooks/cloud/nope', payload: {} }],
+      ['get', '/v1/webhooks/{id}', { method: 'GET', url: '/v1/webhooks/wh_nope' }],
+      ['get', '/v1/webhooks/deliveries/{id}', { method: 'GET', url: '/v1/webhooks/deliveries/999999' }],
+      ['get', '/v1/events', { method: 'GET', url: '/v1/events?types=bogus' }],
+      ['get', '/metrics', { method: 'GET', url: '/metrics', headers: { authorization: 'Bearer wrong' } }],
+      ['get', '/dashboard/{file}', { method: 'GET', url: '/dashboard/nope.exe' }],
+    ];
+    for (const [method, path, request] of cases) {
+      const res = await h.call(request);
+      const code = errorCode(res);
+      expect(res.statusCode, `${request.method} ${request.url}`).toBeGreaterThanOrEqual(400);
+      const documented = spec.paths[path]?.[method]?.responses?.[String(res.statusCode)]?.description ?? '';
+      expect(documented, `${request.method} ${request.url} answered ${res.statusCode} ${code}`).toContain(
+        `\`${code}\``,
+      );
+    }
   });
 
   it('still requires the API key on /v1 (the docs are open, the API is not)', async () => {

@@ -61,6 +61,8 @@ export class AccountsView {
   private readonly dialog: HTMLDialogElement;
   private readonly busy = new Set<string>();
   private rows: AccountRow[] = [];
+  /** What the table shows now; an unchanged table is not rebuilt (focus and hover stay put). */
+  private drawn = '';
 
   constructor(
     root: HTMLElement,
@@ -102,6 +104,9 @@ export class AccountsView {
   /** Redraws the table. */
   render(rows: AccountRow[]): void {
     this.rows = rows;
+    const drawn = JSON.stringify([rows, [...this.busy]]);
+    if (drawn === this.drawn) return;
+    this.drawn = drawn;
     if (rows.length === 0) {
       this.tbody.replaceChildren(
         h('tr', {}, h('td', { colspan: 8, class: 'empty' }, 'No accounts yet. Add one to get started.')),

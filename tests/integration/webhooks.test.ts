@@ -50,7 +50,9 @@ async function startReceiver(secret: () => string, failFirst = 2): Promise<Recei
     },
   };
   const server: Server = createServer((req, res) => {
-    void readBody(req).then((raw) => {
+    // An attempt the engine aborts (stopping) may end mid-body: nothing to answer then.
+    readBody(req).then(handle, () => res.destroy());
+    function handle(raw: Buffer): void {
       if (receiver.hold) {
         held.push(() => res.destroy());
         return;
@@ -79,7 +81,7 @@ async function startReceiver(secret: () => string, failFirst = 2): Promise<Recei
       if (receiver.processed.has(body.id)) receiver.duplicates.push(body.id);
       else receiver.processed.set(body.id, body);
       res.writeHead(204).end();
-    });
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

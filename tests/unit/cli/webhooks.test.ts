@@ -12,6 +12,7 @@ describe('linda webhooks', () => {
     h = await startCliHarness();
     receiver = createServer((req, res) => {
       received.push(String(req.headers['x-linda-event-id']));
+      req.on('error', () => {});
       req.resume();
       req.on('end', () => res.writeHead(204).end());
     });

@@ -69,20 +69,25 @@ export class SlidingWindowLimiter {
     if (this.limit.jitterMs !== undefined && this.limit.jitterMs > 0) {
       await sleep(this.random() * this.limit.jitterMs, signal);
     }
-    let waitingSince: number | undefined;
+    if (signal?.aborted) return false;
+    const res = this.take(key);
+    return res.ok || this.wait(key, res.retryInMs, signal);
+  }
+
+  /** The slow path of `acquire`, kept apart so a free point costs no wait bookkeeping. */
+  private async wait(key: string, retryInMs: number, signal: AbortSignal | undefined): Promise<boolean> {
+    const since = performance.now();
+    this.onWait?.began();
     try {
       for (;;) {
+        await sleep(retryInMs, signal);
         if (signal?.aborted) return false;
         const res = this.take(key);
         if (res.ok) return true;
-        if (waitingSince === undefined) {
-          waitingSince = performance.now();
-          this.onWait?.began();
-        }
-        await sleep(res.retryInMs, signal);
+        retryInMs = res.retryInMs;
       }
     } finally {
-      if (waitingSince !== undefined) this.onWait?.ended(performance.now() - waitingSince);
+      this.onWait?.ended(performance.now() - since);
     }
   }
 }

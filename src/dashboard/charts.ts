@@ -4,6 +4,8 @@ import uPlot from './vendor/uplot.js';
 
 /** Seconds of history the charts show (the server keeps the same in `GET /v1/stats`). */
 export const WINDOW_SECONDS = 120;
+/** Ticks closer than this are one tick seen twice (history and live stream). */
+const SAME_TICK_MS = 300;
 
 interface SeriesSpec {
   label: string;
@@ -86,8 +88,8 @@ function dot(color: string): HTMLElement {
 /** One chart card: a headline with the latest values and a uPlot line chart of the window. */
 class LiveChart {
   readonly card: HTMLElement;
-  private readonly x: number[] = [];
-  private readonly ys: Array<Array<number | null>>;
+  private x: number[] = [];
+  private ys: Array<Array<number | null>>;
   private readonly values: HTMLElement[];
   private readonly body: HTMLElement;
   private plot: uPlot | undefined;
@@ -174,25 +176,10 @@ class LiveChart {
     }).observe(this.body);
   }
 
-  /** Adds ticks (ignoring any not newer than the last one) and redraws once. */
-  push(ticks: StatsTick[]): void {
-    let added = 0;
-    for (const tick of ticks) {
-      const at = tick.at / 1000;
-      const last = this.x[this.x.length - 1];
-      if (last !== undefined && at <= last) continue;
-      this.x.push(at);
-      this.spec.series.forEach((s, i) => {
-        this.ys[i]?.push(s.value(tick));
-      });
-      added++;
-    }
-    if (added === 0) return;
-    const cutoff = (this.x[this.x.length - 1] ?? 0) - WINDOW_SECONDS;
-    while (this.x.length > 0 && (this.x[0] ?? 0) < cutoff) {
-      this.x.shift();
-      for (const y of this.ys) y.shift();
-    }
+  /** Redraws from `ticks` (oldest first, the window's worth). */
+  draw(ticks: StatsTick[]): void {
+    this.x = ticks.map((t) => t.at / 1000);
+    this.ys = this.spec.series.map((s) => ticks.map((t) => s.value(t)));
     this.spec.series.forEach((_s, i) => {
       const v = this.ys[i]?.[this.ys[i].length - 1];
       const el = this.values[i];
@@ -216,6 +203,8 @@ class LiveChart {
 /** The four live charts: messages/s in and out, latency p50/p99, outbox queue, heap. */
 export class Charts {
   private readonly charts = CHARTS.map((spec) => new LiveChart(spec));
+  /** The window's ticks, oldest first, one per timestamp. */
+  private ticks: StatsTick[] = [];
 
   /** Puts the cards into `root` and draws them. */
   constructor(root: HTMLElement) {
@@ -223,8 +212,21 @@ export class Charts {
     for (const chart of this.charts) chart.mount();
   }
 
-  /** Adds ticks to every chart (history on load, then one a second). */
+  /**
+   * Adds ticks and redraws once. Order does not matter: the history of `GET /v1/stats` may
+   * arrive after the first live ticks of the event stream.
+   */
   push(ticks: StatsTick[]): void {
-    for (const chart of this.charts) chart.push(ticks);
+    if (ticks.length === 0) return;
+    const sorted = [...this.ticks, ...ticks].sort((a, b) => a.at - b.at);
+    // The same tick from both sources can differ by a millisecond or two in `at`.
+    const unique: StatsTick[] = [];
+    for (const tick of sorted) {
+      const last = unique[unique.length - 1];
+      if (last === undefined || tick.at - last.at > SAME_TICK_MS) unique.push(tick);
+    }
+    const cutoff = (unique[unique.length - 1]?.at ?? 0) - WINDOW_SECONDS * 1000;
+    this.ticks = unique.filter((t) => t.at >= cutoff);
+    for (const chart of this.charts) chart.draw(this.ticks);
   }
 }

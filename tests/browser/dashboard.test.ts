@@ -25,6 +25,10 @@ interface Drawn {
   toDataURL(): string;
 }
 
+/** `expect.poll` with room for a busy machine (its default gives up after one second). */
+const eventually = <T>(fn: () => T | Promise<T>, opts: { timeout: number } = { timeout: 5000 }) =>
+  expect.poll(fn, opts);
+
 /** True when dist/dashboard is newer than every source of it (`npm run build` just ran, say). */
 function dashboardBuilt(): boolean {
   const out = join(ROOT, 'dist/dashboard');
@@ -122,7 +126,7 @@ describe('dashboard in a browser', () => {
     page.on('request', track);
     await page.fill('#login-key', 'not-the-key');
     await page.click('#login-submit');
-    await expect.poll(() => page.textContent('#login-error')).toContain('not valid');
+    await eventually(() => page.textContent('#login-error')).toContain('not valid');
     page.off('request', track);
     expect(await page.isHidden('#app')).toBe(true);
     expect(await page.locator('#accounts-table tbody tr').count()).toBe(0);
@@ -135,32 +139,37 @@ describe('dashboard in a browser', () => {
     await page.fill('#login-key', server.apiKey);
     await page.click('#login-submit');
     const demo = page.locator('#accounts-table tr[data-account="demo"]');
-    await expect.poll(() => demo.locator('.status').textContent()).toBe('ready');
+    await eventually(() => demo.locator('.status').textContent()).toBe('ready');
     expect(await demo.locator('.connector').textContent()).toBe('sandbox');
     expect(await page.isHidden('#login')).toBe(true);
-    await expect.poll(() => page.getAttribute('#stream-state', 'data-state')).toBe('live');
+    await eventually(() => page.getAttribute('#stream-state', 'data-state')).toBe('live');
     // The key lives in this tab's sessionStorage, never in a cookie.
     expect(await page.evaluate("sessionStorage.getItem('linda.apiKey')")).toBe(server.apiKey);
     expect(await page.context().cookies()).toEqual([]);
     await shot('2-logged-in');
-    // A reload keeps the tab signed in.
+    // A reload keeps the tab signed in, and the charts come back with the last ticks
+    // (GET /v1/stats) at once, instead of starting empty.
+    const points = () => page.getAttribute('#chart-throughput', 'data-points').then(Number);
+    await eventually(points).toBeGreaterThanOrEqual(4);
+    const before = await points();
     await page.reload();
-    await expect.poll(() => demo.locator('.status').textContent()).toBe('ready');
+    await eventually(() => demo.locator('.status').textContent()).toBe('ready');
+    await eventually(points, { timeout: 1500 }).toBeGreaterThanOrEqual(before);
   });
 
   it('answers !ping with pong in the sandbox panel, and the feed shows both', async () => {
     await page.fill('#sandbox-text', '!ping');
     await page.click('#sandbox-send');
-    await expect
-      .poll(() => page.locator('#sandbox-log .bubble.bot').allTextContents())
-      .toEqual([expect.stringMatching(/^pong/)]);
+    await eventually(() => page.locator('#sandbox-log .bubble.bot').allTextContents()).toEqual([
+      expect.stringMatching(/^pong/),
+    ]);
     expect(await page.locator('#sandbox-log .bubble.contact').first().textContent()).toMatch(/^!ping/);
-    await expect
-      .poll(() => page.locator('#feed .feed-item.in .feed-text').first().textContent())
-      .toBe('!ping');
-    await expect
-      .poll(() => page.locator('#feed .feed-item.out .feed-text').first().textContent())
-      .toBe('pong');
+    await eventually(() => page.locator('#feed .feed-item.in .feed-text').first().textContent()).toBe(
+      '!ping',
+    );
+    await eventually(() => page.locator('#feed .feed-item.out .feed-text').first().textContent()).toBe(
+      'pong',
+    );
     await shot('3-sandbox-ping');
   });
 
@@ -176,9 +185,9 @@ describe('dashboard in a browser', () => {
       await say(`+1555010${String(i % 10).padStart(2, '0')}`, '!ping');
       await new Promise((r) => setTimeout(r, 100));
     }
-    await expect
-      .poll(async () => Number(await chart.getAttribute('data-max')), { timeout: 5000 })
-      .toBeGreaterThan(1);
+    await eventually(async () => Number(await chart.getAttribute('data-max')), {
+      timeout: 5000,
+    }).toBeGreaterThan(1);
     // One synchronous read of every chart, so a tick cannot land in between.
     const points = await page
       .locator('.chart')
@@ -198,12 +207,12 @@ describe('dashboard in a browser', () => {
     await page.fill('.add-form input[name=name]', 'Shop front');
     await page.click('.add-form button[type=submit]');
     const row = page.locator('#accounts-table tr[data-account="shop"]');
-    await expect.poll(() => row.locator('.status').textContent()).toBe('ready');
+    await eventually(() => row.locator('.status').textContent()).toBe('ready');
     await row.locator('button', { hasText: 'Remove' }).click();
     await page.locator('dialog.confirm[open]').waitFor();
     await shot('5-remove-confirm');
     await page.locator('dialog.confirm button', { hasText: 'Remove' }).click();
-    await expect.poll(() => row.count()).toBe(0);
+    await eventually(() => row.count()).toBe(0);
     expect(await page.locator('#accounts-table tr[data-account="demo"]').count()).toBe(1);
   });
 
@@ -249,11 +258,11 @@ describe('dashboard in a browser', () => {
     );
     await shot('6-qr');
     qr = 'linda-test-qr-2'; // Baileys rotated the code
-    await expect.poll(() => image.getAttribute('src'), { timeout: 5000 }).not.toBe(first);
+    await eventually(() => image.getAttribute('src'), { timeout: 5000 }).not.toBe(first);
     linked = true;
-    await expect
-      .poll(() => page.locator('#qr .qr-done').textContent(), { timeout: 5000 })
-      .toContain('Linked. The account is ready.');
+    await eventually(() => page.locator('#qr .qr-done').textContent(), { timeout: 5000 }).toContain(
+      'Linked. The account is ready.',
+    );
     expect(await page.locator('#qr img').count()).toBe(0);
     await page.unrouteAll();
   });
@@ -280,7 +289,7 @@ describe('dashboard in a browser', () => {
         await page.click('#sandbox-send');
         await page.locator('#sandbox-log .typing').waitFor({ state: 'detached' });
       }
-      await expect.poll(() => page.locator('#sandbox-log .bubble.bot').count()).toBe(3);
+      await eventually(() => page.locator('#sandbox-log .bubble.bot').count()).toBe(3);
       await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path: join(ROOT, process.env.DASHBOARD_SCREENSHOT ?? ''), fullPage: true });
     },

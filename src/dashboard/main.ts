@@ -26,6 +26,13 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** Today's messages over all accounts; undefined when the server does not count them. */
+function sumToday(rows: AccountRow[]): { in: number; out: number } | undefined {
+  const counted = rows.flatMap((r) => (r.today === undefined ? [] : [r.today]));
+  if (counted.length === 0) return undefined;
+  return { in: counted.reduce((n, t) => n + t.in, 0), out: counted.reduce((n, t) => n + t.out, 0) };
+}
+
 /** The live page of one signed-in tab. */
 class Dashboard {
   private readonly charts = new Charts(byId('charts'));
@@ -40,6 +47,7 @@ class Dashboard {
   private status: EngineStatus | undefined;
   private live: StatsTick | undefined;
   private streamState: StreamState = 'connecting';
+  private lastRows: AccountRow[] = [];
 
   constructor(
     private readonly api: Api,
@@ -155,23 +163,11 @@ class Dashboard {
     if (input.connector === 'baileys') this.qr.open(input.id);
   }
 
-  private lastRows: AccountRow[] = [];
-
   private renderKpis(rows: AccountRow[] = this.lastRows): void {
     this.lastRows = rows;
     const status = this.status;
     const ready = rows.filter((r) => r.status === 'ready').length;
-    const counted = rows.filter((r) => r.today !== undefined);
-    const today =
-      counted.length > 0
-        ? counted.reduce(
-            (sum, r) => ({ in: sum.in + (r.today?.in ?? 0), out: sum.out + (r.today?.out ?? 0) }),
-            {
-              in: 0,
-              out: 0,
-            },
-          )
-        : undefined;
+    const today = sumToday(rows);
     const queued = this.live?.queued ?? status?.outbox?.queued;
     const heap = this.live?.heapUsedBytes ?? status?.memory?.heapUsed;
     const tile = (id: string, label: string, value: string, sub: string) =>
@@ -237,16 +233,15 @@ function showLogin(reason?: string): void {
   byId<HTMLInputElement>('login-key').focus();
 }
 
-/** Checks `key` against the server and opens the dashboard; false when the key is refused. */
-async function enter(key: string): Promise<boolean> {
+/** Checks `key` against the server and opens the dashboard; throws ApiError(401) for a wrong key. */
+async function enter(key: string): Promise<void> {
   const api = new Api(key);
-  const status = await api.status(); // throws ApiError(401) for a wrong key
+  const status = await api.status();
   sessionStorage.setItem(KEY_STORAGE, key);
   byId('login').hidden = true;
   byId('app').hidden = false;
   dashboard = new Dashboard(api, logout);
   await dashboard.load(status);
-  return true;
 }
 
 function loginError(err: unknown): string {
@@ -268,10 +263,7 @@ function boot(): void {
       .then(() => {
         input.value = '';
       })
-      .catch((err: unknown) => {
-        sessionStorage.removeItem(KEY_STORAGE);
-        showLogin(loginError(err));
-      })
+      .catch((err: unknown) => logout(loginError(err)))
       .finally(() => {
         submit.disabled = false;
       });

@@ -201,19 +201,43 @@ describe('dashboard in a browser', () => {
     await shot('4-charts');
   });
 
-  it('adds and removes an account (with a confirmation)', async () => {
+  it('adds, stops, starts and removes an account (with a confirmation)', async () => {
     await page.click('#add-account');
+    // A taken id: the server's error shows in the form, which stays open.
+    await page.fill('.add-form input[name=id]', 'demo');
+    await page.click('.add-form button[type=submit]');
+    await eventually(() => page.textContent('.add-form .form-error')).toContain('exists');
     await page.fill('.add-form input[name=id]', 'shop');
     await page.fill('.add-form input[name=name]', 'Shop front');
     await page.click('.add-form button[type=submit]');
     const row = page.locator('#accounts-table tr[data-account="shop"]');
     await eventually(() => row.locator('.status').textContent()).toBe('ready');
+    expect(await page.isHidden('.add-form')).toBe(true);
+    expect(await page.locator('#sandbox-account option').allTextContents()).toEqual(['demo', 'shop']);
+    const serverStatus = async () => {
+      const res = await fetch(`${server.url}/v1/accounts/shop`, {
+        headers: { authorization: `Bearer ${server.apiKey}` },
+      });
+      return ((await res.json()) as { status: string }).status;
+    };
+    await row.locator('button', { hasText: 'Stop' }).click();
+    await eventually(() => row.locator('.status').textContent()).toBe('stopped');
+    expect(await serverStatus()).toBe('stopped');
+    await row.locator('button', { hasText: 'Start' }).click();
+    await eventually(() => row.locator('.status').textContent()).toBe('ready');
+    expect(await serverStatus()).toBe('ready');
+    // Remove asks first; Cancel keeps the account.
+    await row.locator('button', { hasText: 'Remove' }).click();
+    await page.locator('dialog.confirm[open]').waitFor();
+    await page.locator('dialog.confirm button', { hasText: 'Cancel' }).click();
+    expect(await row.count()).toBe(1);
     await row.locator('button', { hasText: 'Remove' }).click();
     await page.locator('dialog.confirm[open]').waitFor();
     await shot('5-remove-confirm');
     await page.locator('dialog.confirm button', { hasText: 'Remove' }).click();
     await eventually(() => row.count()).toBe(0);
     expect(await page.locator('#accounts-table tr[data-account="demo"]').count()).toBe(1);
+    expect(await page.locator('#sandbox-account option').allTextContents()).toEqual(['demo']);
   });
 
   it('shows the QR code of a linking Baileys account, refreshes it, and sees the link', async () => {
@@ -297,8 +321,12 @@ describe('dashboard in a browser', () => {
   );
 
   it('ran without script errors or CSP violations', () => {
-    // The browser logs every failed response; these two are the page working as meant.
-    const expected = [/status of 401 .*\/v1\/status\)$/, /status of 404 .*\/v1\/accounts\/phone\/qr\)$/];
+    // The browser logs every failed response; these are the page working as meant.
+    const expected = [
+      /status of 401 .*\/v1\/status\)$/, // the wrong key
+      /status of 409 .*\/v1\/accounts\)$/, // the taken account id
+      /status of 404 .*\/v1\/accounts\/phone\/qr\)$/, // the linked account
+    ];
     expect(problems.filter((p) => !expected.some((e) => e.test(p)))).toEqual([]);
   });
 });

@@ -121,10 +121,13 @@ class LiveChart {
   mount(): void {
     const spec = this.spec;
     const { width, height } = this.size();
+    // Canvas colours come from the stylesheet, so the charts follow a dark colour scheme too.
+    const css = getComputedStyle(document.documentElement);
+    const color = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
     const axis: uPlot.Axis = {
-      stroke: '#6b7280',
+      stroke: color('--chart-axis', '#6b7280'),
       font: '11px system-ui, sans-serif',
-      grid: { stroke: '#eef0f4', width: 1 },
+      grid: { stroke: color('--chart-grid', '#eef0f4'), width: 1 },
       ticks: { show: false },
     };
     this.plot = new uPlot(

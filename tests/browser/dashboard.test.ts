@@ -291,6 +291,22 @@ describe('dashboard in a browser', () => {
     await page.unrouteAll();
   });
 
+  it('follows a dark colour scheme', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.reload();
+    await eventually(() =>
+      page.locator('#accounts-table tr[data-account="demo"] .status').textContent(),
+    ).toBe('ready');
+    await page.fill('#sandbox-text', '!ping');
+    await page.click('#sandbox-send');
+    await eventually(() => page.locator('#sandbox-log .bubble.bot').count()).toBe(1);
+    const background = await page.evaluate('getComputedStyle(document.body).backgroundColor');
+    expect(background).toBe('rgb(11, 17, 23)');
+    await shot('7-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.reload();
+  });
+
   // Not part of `npm test`: DASHBOARD_SCREENSHOT=docs/dashboard.png npx vitest run tests/browser
   it.runIf(process.env.DASHBOARD_SCREENSHOT !== undefined)(
     "takes the README's screenshot after 80 s of varied traffic",

@@ -111,15 +111,6 @@ export class Api {
   sandboxSay(account: string, from: string, text: string): Promise<SandboxExchange> {
     return this.request('POST', `/sandbox/${encodeURIComponent(account)}/inbound`, { from, text });
   }
-
-  /** The latest messages of one chat, newest first. */
-  async history(account: string, chat: string, limit = 20): Promise<Array<{ id: string; body?: string }>> {
-    const page = await this.request<{ messages: Array<{ id: string; body?: string }> }>(
-      'GET',
-      `/accounts/${encodeURIComponent(account)}/chats/${encodeURIComponent(chat)}/messages?limit=${limit}`,
-    );
-    return page.messages;
-  }
 }
 
 async function toApiError(res: Response): Promise<ApiError> {

@@ -1,11 +1,8 @@
-import type { Api } from './api.js';
 import { formatTime, h } from './dom.js';
 import type { LindaEvent, Message } from './types.js';
 
 /** How many messages the feed keeps. */
 export const FEED_SIZE = 50;
-/** Outbound events carry no text; at most this many history look-ups run per second to fill it in. */
-const LOOKUPS_PER_SECOND = 8;
 
 interface FeedItem {
   key: string;
@@ -24,13 +21,7 @@ export class Feed {
   private readonly items: FeedItem[] = [];
   private readonly list = h('ol', { class: 'feed', id: 'feed' });
   private readonly empty = h('p', { class: 'empty' }, 'No messages yet. Say something in the sandbox.');
-  private readonly pendingChats = new Map<string, { account: string; chat: string }>();
-  private lookupTimer: ReturnType<typeof setInterval> | undefined;
-
-  constructor(
-    root: HTMLElement,
-    private readonly api: Api,
-  ) {
+  constructor(root: HTMLElement) {
     root.replaceChildren(this.empty, this.list);
   }
 
@@ -68,13 +59,7 @@ export class Feed {
         body: d.body,
         state: d.result,
       });
-      if (d.body === undefined && d.kind === 'text') this.lookUp(event.account, d.to);
     }
-  }
-
-  /** Stops the look-ups. */
-  close(): void {
-    clearInterval(this.lookupTimer);
   }
 
   private add(fields: Omit<FeedItem, 'row'>): void {
@@ -87,7 +72,7 @@ export class Feed {
   }
 
   private paint(item: FeedItem): void {
-    const text = item.body ?? (item.kind === 'text' ? 'text message' : `[${item.kind}]`);
+    const text = item.body ?? `[${item.kind}]`;
     item.row.className = `feed-item ${item.direction}`;
     item.row.dataset.direction = item.direction;
     item.row.replaceChildren(
@@ -113,43 +98,8 @@ export class Feed {
             : null,
           h('time', { class: 'feed-time' }, formatTime(item.at)),
         ),
-        h('div', { class: `feed-text${item.body === undefined ? ' pending' : ''}` }, text),
+        h('div', { class: 'feed-text' }, text),
       ),
     );
-  }
-
-  /** Queues a history look-up of `chat` to show the text of outbound messages. */
-  private lookUp(account: string, chat: string): void {
-    this.pendingChats.set(`${account}\n${chat}`, { account, chat });
-    this.lookupTimer ??= setInterval(() => this.drainLookups(), 1000 / LOOKUPS_PER_SECOND);
-  }
-
-  private drainLookups(): void {
-    const next = this.pendingChats.entries().next();
-    if (next.done === true) {
-      clearInterval(this.lookupTimer);
-      this.lookupTimer = undefined;
-      return;
-    }
-    const [key, { account, chat }] = next.value;
-    this.pendingChats.delete(key);
-    const waiting = this.items.filter(
-      (i) => i.account === account && i.peer === chat && i.body === undefined,
-    );
-    if (waiting.length === 0) return;
-    this.api
-      .history(account, chat, 20)
-      .then((messages) => {
-        const bodies = new Map(messages.map((m) => [m.id, m.body]));
-        for (const item of waiting) {
-          const id = item.key.slice(`out:${account}:`.length);
-          const body = bodies.get(id);
-          if (body !== undefined) {
-            item.body = body;
-            this.paint(item);
-          }
-        }
-      })
-      .catch(() => undefined); // the feed keeps its placeholder
   }
 }

@@ -54,7 +54,7 @@ class Dashboard {
     private readonly logout: (reason?: string) => void,
   ) {
     this.qr = new QrPanel(byId('qr'), api);
-    this.feed = new Feed(byId('feed-root'), api);
+    this.feed = new Feed(byId('feed-root'));
     this.sandbox = new SandboxPanel(byId('sandbox'), api);
     this.accounts = new AccountsView(byId('accounts'), {
       start: (id) => this.act(`Started ${id}`, () => api.startAccount(id)),
@@ -87,7 +87,6 @@ class Dashboard {
     this.stopStream();
     clearInterval(this.poll);
     clearTimeout(this.soon);
-    this.feed.close();
     this.qr.close();
   }
 

@@ -37,6 +37,8 @@ export interface EventData {
     kind: MessageKind;
     result: 'sent' | 'retry' | 'failed' | 'dead';
     attempts: number;
+    /** The text (or caption) sent, when there is one. */
+    body?: string;
     error?: string;
   };
   /** The network reported a status for an outbound message (delivered, read, failed…). */

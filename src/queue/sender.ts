@@ -123,13 +123,14 @@ export class AccountSender {
     for (const o of outcomes) {
       const row = bySeq.get(o.seq);
       if (row === undefined || (o.state === 'queued' && o.error === undefined)) continue;
-      const { id, to, kind } = row.message;
+      const { id, to, kind, body } = row.message;
       this.events.publish('message.sent', this.account, {
         id,
         to,
         kind,
         result: o.state === 'queued' ? 'retry' : o.state,
         attempts: row.attempts,
+        ...(body === undefined ? {} : { body }),
         ...(o.error === undefined ? {} : { error: o.error }),
       });
     }

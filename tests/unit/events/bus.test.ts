@@ -55,7 +55,7 @@ describe('engine events', () => {
     expect(of('message.handled')).toHaveLength(1);
     const sent = of('message.sent');
     expect(sent).toHaveLength(1);
-    expect(sent[0]!.data).toMatchObject({ to: '+15550001', result: 'sent', kind: 'text' });
+    expect(sent[0]!.data).toMatchObject({ to: '+15550001', result: 'sent', kind: 'text', body: 'pong' });
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
   });
 });

@@ -58,6 +58,9 @@ export function registerStartCommand(program: Command, io: CliIo): void {
         `Metrics at ${server.url}/metrics (Bearer token ${metrics.path === undefined ? 'from LINDA_METRICS_TOKEN' : `in ${metrics.path}`})\n`,
       );
       io.stdout(`Linda listening on ${server.url}\n`);
+      io.stdout(
+        `Dashboard at ${server.url}/ (sign in with the key in ${server.apiKeyPath}), API docs at ${server.url}/docs\n`,
+      );
       await waitForShutdown(io);
       io.stdout('stopping…\n');
       await server.close();

@@ -108,6 +108,11 @@ export class LiveStats {
       : { today: { ...a.today }, queued: a.queued };
   }
 
+  /** How many accounts it keeps numbers for (for leak tests). */
+  accountCount(): number {
+    return this.accounts.size;
+  }
+
   /** Stops the timer and removes every listener. Idempotent. */
   close(): void {
     if (this.closed) return;
@@ -197,7 +202,12 @@ export class LiveStats {
 
   private newDay(at: number): void {
     this.nextMidnight = nextLocalDay(startOfLocalDay(at));
-    for (const a of this.accounts.values()) a.today = { in: 0, out: 0 };
+    // An account with nothing waiting is dropped rather than zeroed, so removed accounts are
+    // forgotten by the next midnight at the latest and the map holds only today's accounts.
+    for (const [id, a] of this.accounts) {
+      if (a.queued === 0) this.accounts.delete(id);
+      else a.today = { in: 0, out: 0 };
+    }
   }
 
   /** One outbox-depth query at a time; the tick uses the last answer. */
@@ -217,6 +227,10 @@ export class LiveStats {
             this.entry(d.account).queued = waiting;
           }
           this.queued = total;
+          // Nothing today and nothing waiting reads the same as absent: keep no entry for it.
+          for (const [id, a] of this.accounts) {
+            if (a.queued === 0 && a.today.in === 0 && a.today.out === 0) this.accounts.delete(id);
+          }
         },
         () => {}, // a stopped store: keep the last numbers
       )

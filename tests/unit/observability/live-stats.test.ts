@@ -149,6 +149,31 @@ describe('LiveStats', () => {
     expect(l.account('a').today).toEqual({ in: 0, out: 1 });
   });
 
+  it('forgets accounts with nothing today and nothing waiting (removed ones by midnight at the latest)', async () => {
+    const midnight = new Date(2026, 10, 27, 0, 0, 0, 0).getTime();
+    let now = midnight + 12 * 3600_000;
+    const src = source({ depth: [{ account: 'busy', queued: 3, sending: 0, oldestQueuedAgeMs: 0 }] });
+    const l = live(src, { now: () => now });
+    await settle();
+    // A day of account churn: 500 accounts each get a message, then are gone.
+    for (let i = 0; i < 500; i++) {
+      src.events.publish('message.received', `churn-${i}`, { message: inbound(`churn-${i}`, `m${i}`) });
+    }
+    expect(l.accountCount()).toBe(501);
+    now += 13 * 3600_000; // 01:00 the next day
+    l.tick();
+    await settle();
+    expect(l.accountCount()).toBe(1);
+    expect(l.account('busy')).toEqual({ today: { in: 0, out: 0 }, queued: 3 });
+    expect(l.account('churn-7')).toEqual({ today: { in: 0, out: 0 }, queued: 0 });
+    // The outbox drains: an account with nothing left is dropped at the next refresh too.
+    src.depth = [];
+    now += 1_000;
+    l.tick();
+    await settle();
+    expect(l.accountCount()).toBe(0);
+  });
+
   it('ticks on its own timer, and leaves no listener or timer after close()', async () => {
     const src = source();
     const before = src.events.listenerCount();

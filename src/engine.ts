@@ -299,6 +299,7 @@ export class Linda implements LindaControl, LindaSandboxControl, LindaObservabil
     await this.closeSession(id);
     await this.store.deleteAccount(id, { purge: opts.purge === true });
     this.accountCache.delete(id);
+    this.outbox.forget(id);
     if (this.defaultAccountId === id) {
       this.defaultAccountId = undefined;
       await this.store.setSetting(DEFAULT_ACCOUNT_KEY, undefined);

@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { SESSION_STATUSES } from '../domain/account.js';
+import { MESSAGE_KINDS, MESSAGE_STATUSES } from '../domain/message.js';
 import type { LindaEvent } from '../events/bus.js';
 import type { LindaControl, LindaObservability } from '../linda-api.js';
 import type { OutboxDepth } from '../storage/types.js';
@@ -87,7 +88,10 @@ export function createEngineMetrics(linda: Source): EngineMetrics {
     registers,
   });
 
+  /** Accounts the event-fed series carry a label for; pruned at scrape time. */
+  const seen = new Set<string>();
   const listener = (e: LindaEvent): void => {
+    seen.add(e.account);
     switch (e.type) {
       case 'message.received':
         messages.inc({ account: e.account, direction: 'in', kind: e.data.message.kind });
@@ -116,6 +120,35 @@ export function createEngineMetrics(linda: Source): EngineMetrics {
   const off = (
     ['message.received', 'message.handled', 'message.sent', 'message.status', 'session.status'] as const
   ).map((type) => linda.events.on(type, listener));
+
+  /** Drops every event-fed series of a removed account (the labels are all bounded but `account`). */
+  const forget = (account: string): void => {
+    seen.delete(account);
+    latency.remove({ account });
+    reconnects.remove({ account });
+    for (const direction of ['in', 'out'])
+      for (const kind of MESSAGE_KINDS) messages.remove({ account, direction, kind });
+    for (const outcome of ['ok', 'error', 'flooded']) handled.remove({ account, outcome });
+    for (const result of ['sent', 'retry', 'failed', 'dead']) sends.remove({ account, result });
+    for (const status of MESSAGE_STATUSES) statuses.remove({ account, status });
+  };
+
+  // One account list per scrape: the sessions gauge and the pruning of removed accounts.
+  let accountList: ReturnType<Source['listAccounts']> | undefined;
+  const listAccounts = () => {
+    accountList ??= linda.listAccounts();
+    return accountList;
+  };
+  /** Removes the series of accounts seen before this scrape that no longer exist. */
+  const pruneRemoved = async (): Promise<void> => {
+    // Taken before the list: an account created meanwhile is not in the list but not here either.
+    const candidates = [...seen];
+    if (candidates.length === 0) return;
+    const accounts = await listAccounts().catch(() => undefined);
+    if (accounts === undefined) return; // the store is down: prune at a later scrape
+    const existing = new Set(accounts.map((a) => a.id));
+    for (const account of candidates) if (!existing.has(account)) forget(account);
+  };
 
   // One store query per scrape feeds both outbox gauges.
   // Undefined when the store did not answer: the scrape still reports everything else.
@@ -164,7 +197,7 @@ export function createEngineMetrics(linda: Source): EngineMetrics {
     async collect() {
       this.reset();
       const counts = new Map<string, number>(SESSION_STATUSES.map((s) => [s, 0]));
-      const accounts = await linda.listAccounts().catch(() => undefined);
+      const accounts = await listAccounts().catch(() => undefined);
       if (accounts === undefined) return; // the store is down; linda_store_up says so
       for (const a of accounts) counts.set(a.status, (counts.get(a.status) ?? 0) + 1);
       for (const [status, n] of counts) this.set({ status }, n);
@@ -230,11 +263,14 @@ export function createEngineMetrics(linda: Source): EngineMetrics {
     registry,
     async render() {
       depths = undefined;
+      accountList = undefined;
       try {
+        await pruneRemoved();
         const [own, proc] = await Promise.all([registry.metrics(), processMetrics().metrics()]);
         return own + proc;
       } finally {
         depths = undefined;
+        accountList = undefined;
       }
     },
     close() {

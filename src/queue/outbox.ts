@@ -84,6 +84,11 @@ export class Outbox {
     return this.waits;
   }
 
+  /** Drops a removed account's rate-limit wait counts (after `detach`). */
+  forget(account: string): void {
+    this.waits.delete(account);
+  }
+
   private waitCounter(account: string, limiter: 'account' | 'recipient'): WaitObserver {
     let w = this.waits.get(account);
     if (w === undefined) {

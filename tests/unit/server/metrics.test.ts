@@ -234,6 +234,27 @@ describe('GET /metrics', () => {
     );
     expect(sampleSum(await scrape(), 'linda_reconnects_total', { account: 'flaky' })).toBe(1);
   });
+
+  it('drops the series of a removed account (account churn does not grow the scrape)', async () => {
+    const delivered = linda.sandbox.stats().delivered;
+    await linda.createAccount({ id: 'gone', connector: 'sandbox' });
+    await linda.sandbox.sayMany('gone', [{ from: '+15554000001', input: '!ping' }]);
+    await linda.idle();
+    await eventually(() => linda.sandbox.stats().delivered > delivered, 'the reply delivered');
+    const withGone = (f: Map<string, MetricFamily>) =>
+      [...f.values()].flatMap((family) =>
+        family.samples.filter((s) => s.labels.account === 'gone').map((s) => s.name),
+      );
+    await eventually(async () => {
+      const names = withGone(await scrape());
+      return names.includes('linda_sends_total') && names.includes('linda_messages_total');
+    }, 'the account in the metrics');
+    expect(withGone(await scrape())).toContain('linda_pipeline_latency_seconds_count');
+    await linda.removeAccount('gone');
+    expect(withGone(await scrape())).toEqual([]);
+    // The other accounts keep theirs.
+    expect(sampleSum(await scrape(), 'linda_messages_total', { account: 'load' })).toBeGreaterThan(0);
+  });
 });
 
 describe('GET /metrics with a closed store', () => {

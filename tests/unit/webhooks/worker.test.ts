@@ -126,7 +126,8 @@ describe('WebhookWorker', () => {
     await eventually(async () => (await row('d1')).state === 'sending', 'the attempt');
     const started = Date.now();
     await worker.stop();
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // Far below the 60 s timeout the attempt would otherwise wait out; loose, as the CI shares 2 cores.
+    expect(Date.now() - started).toBeLessThan(30_000);
     expect(await row('d1')).toMatchObject({
       state: 'queued',
       attempts: 1,

@@ -28,6 +28,12 @@ const BAD_PORTS = new Set([
   3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
 ]);
 
+/**
+ * A webhook target. Deliberately not filtered by address: loopback and private hosts are accepted
+ * (a receiver on the same machine or network is the common case), so whoever holds the API key can
+ * make the server POST to anything it can reach, and read connection errors back from
+ * `lastError`. Restrict the server's outbound traffic where that matters.
+ */
 const webhookUrl = z
   .string()
   .max(MAX_WEBHOOK_URL_LENGTH)

@@ -85,7 +85,9 @@ export function registerOutboundWebhookRoutes(app: FastifyInstance, linda: Linda
         summary: 'Register a webhook',
         description:
           'Deliveries are POSTed as JSON `{id, type, at, account, data}` and signed: `X-Linda-Signature: ' +
-          't=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. The secret is returned here only.',
+          't=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. The secret is returned here only. ' +
+          'Any http(s) URL the server can reach is accepted, loopback and private addresses included (the ' +
+          "API key is an operator's credential): where that matters, restrict the server's outbound traffic.",
         tags,
         body: webhookInputSchema,
         responses: { 201: { description: 'Registered, with its secret', schema: createdWebhookSchema } },

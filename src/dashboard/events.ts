@@ -97,12 +97,15 @@ function dispatch(json: string, emit: (event: LindaEvent) => void): void {
   if (typeof event?.type === 'string') emit(event);
 }
 
+/** Resolves after `ms` or on abort, whichever comes first; leaves no listener on `signal` either way. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(timer);
+      signal.removeEventListener('abort', done);
       resolve();
-    });
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }

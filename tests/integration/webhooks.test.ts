@@ -289,6 +289,43 @@ describe('outbound webhooks', () => {
     );
   });
 
+  it('events published while the engine stops (each session stopping, replies still being handled) are durable deliveries', async () => {
+    const tmp = tempDir();
+    cleanup.push(tmp.remove);
+    const r = await receiver(() => 'x'.repeat(16));
+    r.hold = true; // nothing is delivered: what is queued stays in the store
+    const linda = await createLinda({ dataDir: tmp.dir, ...FAST });
+    await linda.start();
+    await linda.createAccount({ id: 'shop', connector: 'sandbox' });
+    await linda.webhooks.create({ url: r.url, events: ['session.status', 'message.sent'] });
+    const published = new Set<string>();
+    linda.events.on('*', (e) => {
+      if (e.type === 'session.status' || e.type === 'message.sent') published.add(e.id);
+    });
+    // Stored, not yet all handled: their replies are written and attempted while the engine stops.
+    await linda.sandbox.sayMany(
+      'shop',
+      Array.from({ length: 30 }, (_, i) => ({ from: `+1555000${2000 + i}`, input: '!ping' })),
+    );
+    await linda.stop();
+    expect([...published]).not.toEqual([]);
+
+    const store = createSqliteStore({ path: `${tmp.dir}/linda.db` });
+    await store.init();
+    try {
+      const [hook] = await store.listWebhooks();
+      const queued = await store.listWebhookDeliveries(hook!.id, { limit: 1000 });
+      expect(new Set(queued.map((d) => d.eventId))).toEqual(published);
+      // The session's own stop is among them.
+      const stopped = queued.filter(
+        (d) => d.eventType === 'session.status' && JSON.parse(d.payload).data.status === 'stopped',
+      );
+      expect(stopped.map((d) => d.account)).toEqual(['shop']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('stop leaves no listener or timer behind, and no webhooks means no bus listener at all', async () => {
     const linda = await freshEngine();
     expect(linda.events.listenerCount()).toBe(0);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { GroupCommit } from '../common/group-commit.js';
 import { errorMessage } from '../domain/errors.js';
@@ -49,6 +50,8 @@ export class WebhookWorker {
     private readonly opts: WebhookWorkerOptions,
     private readonly logger: Logger,
   ) {
+    // Every attempt in flight listens for the stop; `concurrency` may well be more than 10.
+    setMaxListeners(0, this.abort.signal);
     this.settles = new GroupCommit(async (outcomes) => {
       await store.settleWebhookDeliveries(outcomes);
       return new Array<undefined>(outcomes.length);

@@ -119,6 +119,28 @@ describe('WebhookWorker', () => {
     expect((await sealed.row('d1')).lastError).toContain('does not decrypt');
   });
 
+  it('runs more than 10 attempts at once without a MaxListenersExceededWarning on its stop signal', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    cleanup.push(() => {
+      process.off('warning', onWarning);
+    });
+    const url = await serve(() => {}); // every attempt hangs until the worker stops
+    const { store, worker, row } = await setup(url, { concurrency: 16, timeoutMs: 60_000 });
+    await store.enqueueWebhookDeliveries(
+      Array.from({ length: 15 }, (_, i) => delivery(`d${i + 2}`, 'wh_a', `evt_${i + 2}`, Date.now())),
+    );
+    worker.wake();
+    await eventually(async () => {
+      const states = await Promise.all(Array.from({ length: 16 }, (_, i) => row(`d${i + 1}`)));
+      return states.every((d) => d.state === 'sending');
+    }, '16 attempts in flight');
+    await worker.stop();
+    await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+  });
+
   it('stop aborts a hung request at once and puts the row back in the queue, due now', async () => {
     const url = await serve(() => {});
     const { worker, row } = await setup(url, { timeoutMs: 60_000 });

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLinda, type Linda } from '../../src/engine.js';
 import type { LindaOptions } from '../../src/engine-options.js';
@@ -10,7 +11,9 @@ import { eventually, LOAD_OPTIONS, tempDir } from '../support/engine.js';
 
 const FAST: Partial<LindaOptions> = {
   ...LOAD_OPTIONS,
-  webhooks: { maxAttempts: 4, timeoutMs: 2_000, backoff: { baseMs: 5, capMs: 40, jitter: 0.5 } },
+  // A generous timeout: the receiver shares this process, and on a loaded runner an attempt the
+  // receiver has already answered could otherwise time out and be (rightly) sent again.
+  webhooks: { maxAttempts: 4, timeoutMs: 30_000, backoff: { baseMs: 5, capMs: 40, jitter: 0.5 } },
 };
 
 /**
@@ -30,11 +33,14 @@ interface Receiver {
   failFirst: number;
   /** While true every request is held unanswered (to stop the engine mid-delivery). */
   hold: boolean;
+  /** Connections open to the receiver now. */
+  openSockets(): number;
   close(): Promise<void>;
 }
 
 async function startReceiver(secret: () => string, failFirst = 2): Promise<Receiver> {
   const held: Array<() => void> = [];
+  const sockets = new Set<Socket>();
   const receiver: Receiver = {
     url: '',
     processed: new Map(),
@@ -43,6 +49,7 @@ async function startReceiver(secret: () => string, failFirst = 2): Promise<Recei
     attempts: new Map(),
     failFirst,
     hold: false,
+    openSockets: () => sockets.size,
     close: async () => {
       for (const release of held) release();
       server.closeAllConnections();
@@ -82,6 +89,10 @@ async function startReceiver(secret: () => string, failFirst = 2): Promise<Recei
       else receiver.processed.set(body.id, body);
       res.writeHead(204).end();
     }
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -269,6 +280,12 @@ describe('outbound webhooks', () => {
       'deliveries in flight',
     );
     await first.stop();
+    // An attempt the stop cut short may still sit unread in the receiver's socket: let every
+    // connection of the first engine close (their requests held, never processed) before the
+    // receiver stops holding, or it would process one late and the restart's at-least-once resend
+    // would count as a duplicate.
+    await new Promise((resolve) => setImmediate(resolve));
+    await eventually(() => r.openSockets() === 0, "the first engine's connections to close");
     expect(r.processed.size).toBe(0);
 
     // As if the process had died mid-attempt: some rows left in `sending`.

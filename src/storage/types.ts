@@ -296,4 +296,14 @@ export interface Store {
    * undefined when unknown.
    */
   replayWebhookDelivery(id: string, now: number): Promise<WebhookDeliveryRecord | undefined>;
+  /**
+   * Retention: deletes up to `limit` deliveries that were delivered before `deliveredBefore` or
+   * went dead having been created before `deadBefore`; queued and sending ones are never touched.
+   * Returns how many were deleted.
+   */
+  pruneWebhookDeliveries(query: {
+    deliveredBefore: number;
+    deadBefore: number;
+    limit: number;
+  }): Promise<number>;
 }

@@ -8,15 +8,28 @@ import { type SecretSealer, type WebhookInput, WebhookRegistry, type WebhookView
 import { WebhookWorker, type WebhookWorkerOptions } from './worker.js';
 
 /** Options of the engine's webhooks (`createLinda({ webhooks })`). */
-export type WebhookOptions = WebhookWorkerOptions;
+export type WebhookOptions = WebhookWorkerOptions & {
+  /** How long finished deliveries are kept: delivered ones after delivery, dead ones after creation. */
+  retention: { deliveredMs: number; deadMs: number };
+};
 
-/** Defaults: 8 requests in flight, 10 s per attempt, 8 attempts over about 20 minutes. */
+const DAY_MS = 24 * 3_600_000;
+
+/**
+ * Defaults: 8 requests in flight, 10 s per attempt, 8 attempts over about 20 minutes; delivered
+ * rows kept 7 days, dead letters 30 days (for replay).
+ */
 export const WEBHOOK_DEFAULTS: WebhookOptions = {
   concurrency: 8,
   timeoutMs: 10_000,
   maxAttempts: 8,
   backoff: { baseMs: 10_000, capMs: 3_600_000, jitter: 0.5 } satisfies BackoffPolicy,
+  retention: { deliveredMs: 7 * DAY_MS, deadMs: 30 * DAY_MS },
 };
+
+/** Retention runs at start and then this often; each pass deletes in batches of `PRUNE_BATCH`. */
+const PRUNE_EVERY_MS = 3_600_000;
+const PRUNE_BATCH = 5_000;
 
 /** A delivery as the API returns it; `payload` (the exact body sent) only from single-row reads. */
 export interface DeliveryView {
@@ -100,6 +113,7 @@ export class WebhookService implements WebhookControl {
   private readonly registry: WebhookRegistry;
   private readonly dispatcher: WebhookDispatcher;
   private worker: WebhookWorker | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
   private readonly options: WebhookOptions;
 
   constructor(private readonly deps: WebhookServiceDeps) {
@@ -107,6 +121,7 @@ export class WebhookService implements WebhookControl {
       ...WEBHOOK_DEFAULTS,
       ...deps.options,
       backoff: { ...WEBHOOK_DEFAULTS.backoff, ...deps.options?.backoff },
+      retention: { ...WEBHOOK_DEFAULTS.retention, ...deps.options?.retention },
     };
     this.registry = new WebhookRegistry(deps.store, deps.sealer, deps.logger, deps.checkAccount);
     this.dispatcher = new WebhookDispatcher(deps.events, this.registry, deps.store, deps.logger, () =>
@@ -129,6 +144,32 @@ export class WebhookService implements WebhookControl {
     );
     this.dispatcher.start();
     this.worker.wake();
+    const prune = () => {
+      this.prune().catch((err: unknown) =>
+        this.deps.logger.error({ err }, 'webhook delivery retention failed'),
+      );
+    };
+    prune();
+    this.pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
+  }
+
+  /**
+   * Deletes deliveries past their retention (delivered, and dead letters); queued ones are never
+   * touched. Runs at start and hourly; returns how many rows went.
+   */
+  async prune(now = Date.now()): Promise<number> {
+    const query = {
+      deliveredBefore: now - this.options.retention.deliveredMs,
+      deadBefore: now - this.options.retention.deadMs,
+      limit: PRUNE_BATCH,
+    };
+    let total = 0;
+    for (;;) {
+      const deleted = await this.deps.store.pruneWebhookDeliveries(query);
+      total += deleted;
+      if (deleted < PRUNE_BATCH) return total;
+    }
   }
 
   /** Unsubscribes, makes every accepted event's deliveries durable, then stops the worker. */
@@ -136,6 +177,8 @@ export class WebhookService implements WebhookControl {
     const worker = this.worker;
     if (worker === undefined) return;
     this.worker = undefined;
+    clearInterval(this.pruneTimer);
+    this.pruneTimer = undefined;
     await this.dispatcher.stop();
     await worker.stop();
   }

@@ -180,6 +180,11 @@ describe('outbound webhooks', () => {
       return delivered.length === 50;
     }, '50 delivered rows');
     expect(delivered.every((d) => d.attempts === 3 && d.lastStatus === 204)).toBe(true);
+
+    // Retention: nothing is due yet; a week and a day later the delivered rows go.
+    expect(await linda.webhooks.prune()).toBe(0);
+    expect(await linda.webhooks.prune(Date.now() + 8 * 24 * 3_600_000)).toBe(50);
+    expect(await linda.webhooks.deliveries(hook.id, { limit: 200 })).toEqual([]);
   });
 
   it('a receiver checking with the wrong secret accepts nothing; the deliveries end dead', async () => {

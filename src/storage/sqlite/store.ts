@@ -175,5 +175,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     listWebhookDeliveries: (webhookId, query) =>
       use('listWebhookDeliveries', (o) => o.webhooks.listDeliveries(webhookId, query)),
     replayWebhookDelivery: (id, now) => use('replayWebhookDelivery', (o) => o.webhooks.replay(id, now)),
+    pruneWebhookDeliveries: (query) => use('pruneWebhookDeliveries', (o) => o.webhooks.prune(query)),
   };
 }

@@ -109,6 +109,13 @@ export function createWebhookTables(db: SqliteDb) {
      WHERE id = ? AND state IN ('dead', 'delivered')`,
   );
 
+  const prune = db.prepare(
+    `DELETE FROM webhook_deliveries WHERE seq IN (
+       SELECT seq FROM webhook_deliveries
+       WHERE (state = 'delivered' AND delivered_at < ?) OR (state = 'dead' AND created_at < ?)
+       LIMIT ?)`,
+  );
+
   const enqueueAll = db.transaction((items: WebhookDeliveryInput[]): boolean[] =>
     items.map(
       (d) =>
@@ -190,6 +197,8 @@ export function createWebhookTables(db: SqliteDb) {
         : list(byWebhookState, webhookId, query.state, limit);
     },
     replay: (id: string, now: number): WebhookDeliveryRecord | undefined => replayOne(id, now),
+    prune: (q: { deliveredBefore: number; deadBefore: number; limit: number }): number =>
+      prune.run(q.deliveredBefore, q.deadBefore, Math.max(0, Math.floor(q.limit))).changes,
   };
 }
 

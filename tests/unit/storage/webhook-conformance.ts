@@ -169,5 +169,32 @@ export function describeWebhookConformance(store: () => Store): void {
       expect(await s.listWebhookDeliveries('wh_a', { limit: 10 })).toEqual([]);
       expect(await s.getWebhookDelivery('b1')).toBeDefined();
     });
+
+    it('prunes delivered and dead rows past their retention, in batches, never queued or sending ones', async () => {
+      const s = store();
+      await s.createWebhook(webhook('wh_a'));
+      await s.enqueueWebhookDeliveries([
+        delivery('old-ok', 'wh_a', 'evt_1', 100),
+        delivery('new-ok', 'wh_a', 'evt_2', 100),
+        delivery('old-dead', 'wh_a', 'evt_3', 100),
+        delivery('new-dead', 'wh_a', 'evt_4', 5_000),
+        delivery('old-queued', 'wh_a', 'evt_5', 100),
+        delivery('old-sending', 'wh_a', 'evt_6', 100),
+      ]);
+      await s.claimWebhookDeliveries(10, 5_000);
+      await s.settleWebhookDeliveries([
+        { id: 'old-ok', state: 'delivered', status: 200, deliveredAt: 1_000 },
+        { id: 'new-ok', state: 'delivered', status: 200, deliveredAt: 3_000 },
+        { id: 'old-dead', state: 'dead', status: 500, error: 'HTTP 500' },
+        { id: 'new-dead', state: 'dead', status: 500, error: 'HTTP 500' },
+        { id: 'old-queued', state: 'queued', status: 500, error: 'HTTP 500', nextAttemptAt: 9_000 },
+      ]);
+      const query = { deliveredBefore: 2_000, deadBefore: 2_000 };
+      expect(await s.pruneWebhookDeliveries({ ...query, limit: 1 })).toBe(1);
+      expect(await s.pruneWebhookDeliveries({ ...query, limit: 10 })).toBe(1);
+      expect(await s.pruneWebhookDeliveries({ ...query, limit: 10 })).toBe(0);
+      const left = await s.listWebhookDeliveries('wh_a', { limit: 10 });
+      expect(left.map((d) => d.id).sort()).toEqual(['new-dead', 'new-ok', 'old-queued', 'old-sending']);
+    });
   });
 }

@@ -52,7 +52,7 @@ export function createMessageWrites(db: SqliteDb, chats: ChatTally) {
       const fresh = insert.run(...messageParams(m)).changes === 1;
       inserted[i] = fresh;
       if (!fresh) continue;
-      tally.add(m.account, m.chat, m.timestamp);
+      tally.add(m.account, m.chat, m.timestamp, m.direction === 'in');
       if (m.direction !== 'in') continue;
       const key = `${m.account}\n${m.sender}`;
       const name = senderName(m.meta);

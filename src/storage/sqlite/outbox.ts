@@ -93,7 +93,7 @@ export function createOutbox(db: SqliteDb, chats: ChatTally) {
           status: 'queued',
         }),
       );
-      tally.add(account, message.to, createdAt);
+      tally.add(account, message.to, createdAt, false);
       return {
         seq,
         idempotencyKey,

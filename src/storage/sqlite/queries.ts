@@ -31,13 +31,20 @@ export function createMessageQueries(db: SqliteDb, searchIndex: SearchIndex) {
   );
   const counts = new Map<string, Statement>();
 
+  /** Counts sum the per-chat tallies (one row per chat), never the messages themselves. */
   function countStatement(q: MessageCountQuery): Statement {
-    const where = (['account', 'chat', 'direction'] as const).filter((k) => q[k] !== undefined);
-    const key = where.join(',');
+    const where = (['account', 'chat'] as const).filter((k) => q[k] !== undefined);
+    const column =
+      q.direction === undefined
+        ? 'messages'
+        : q.direction === 'in'
+          ? 'messages_in'
+          : 'messages - messages_in';
+    const key = `${where.join(',')}:${column}`;
     let stmt = counts.get(key);
     if (!stmt) {
       const clause = where.length === 0 ? '' : ` WHERE ${where.map((k) => `${k} = ?`).join(' AND ')}`;
-      stmt = db.prepare(`SELECT count(*) AS n FROM messages${clause}`);
+      stmt = db.prepare(`SELECT coalesce(sum(${column}), 0) AS n FROM chats${clause}`);
       counts.set(key, stmt);
     }
     return stmt;
@@ -72,9 +79,7 @@ export function createMessageQueries(db: SqliteDb, searchIndex: SearchIndex) {
     },
     /** Number of messages matching every given filter. */
     count(q: MessageCountQuery): number {
-      const args = (['account', 'chat', 'direction'] as const).flatMap((k) =>
-        q[k] === undefined ? [] : [q[k]],
-      );
+      const args = (['account', 'chat'] as const).flatMap((k) => (q[k] === undefined ? [] : [q[k]]));
       return (countStatement(q).get(...args) as { n: number }).n;
     },
     /** One contact, as last seen. */

@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/storage/sqlite/database.js';
 import { createSqliteStore } from '../../../src/storage/sqlite/index.js';
+import { loadMigrations, migrate } from '../../../src/storage/sqlite/migrate.js';
+import { MESSAGE_COLUMNS, messageParams } from '../../../src/storage/sqlite/rows.js';
 import { inbound } from './fixtures.js';
 import { describeStoreConformance } from './store-conformance.js';
 import { tempDir } from './temp-dir.js';
@@ -32,6 +35,41 @@ describe('sqlite store', () => {
     expect((await second.search('acme', 'persisted', 5)).map((m) => m.id)).toEqual(['m1']);
     expect((await second.saveMessages([inbound('m1')])).inserted).toEqual([false]);
     await second.close();
+  });
+
+  it('migration 004 backfills inbound counts per chat, so counts by direction are right for old data', async () => {
+    const path = join(tmp.dir, 'before-004.db');
+    const db = openDatabase(path);
+    migrate(
+      db,
+      loadMigrations().filter((m) => m.name < '004'),
+    );
+    const insert = db.prepare(
+      `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (${MESSAGE_COLUMNS.split(',')
+        .map(() => '?')
+        .join(', ')})`,
+    );
+    const rows = [
+      inbound('a1', { chat: '+15550001' }),
+      inbound('a2', { chat: '+15550001' }),
+      inbound('o1', { chat: '+15550001', direction: 'out', status: 'sent' }),
+      inbound('b1', { chat: '+15550002' }),
+    ];
+    for (const m of rows) insert.run(...messageParams(m));
+    const tally = db.prepare(
+      'INSERT INTO chats (account, chat, last_message_at, messages) VALUES (?, ?, 0, ?)',
+    );
+    tally.run('acme', '+15550001', 3);
+    tally.run('acme', '+15550002', 1);
+    db.close();
+
+    const store = createSqliteStore({ path });
+    await store.init();
+    expect(await store.countMessages({ direction: 'in' })).toBe(3);
+    expect(await store.countMessages({ direction: 'out' })).toBe(1);
+    expect(await store.countMessages({ account: 'acme', chat: '+15550001', direction: 'in' })).toBe(2);
+    expect(await store.countMessages({})).toBe(4);
+    await store.close();
   });
 
   it('rejects calls before init with a StorageError', async () => {
